@@ -1,0 +1,46 @@
+import { invalidOption } from '../errors.js'
+
+const UNIT_MS: Record<string, number> = {
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+}
+
+const PART = /(\d+(?:\.\d+)?)(ms|s|m|h)/g
+const WHOLE = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/
+
+/** A duration as users write it: milliseconds as a number, or `'500ms'`, `'30s'`, `'2m'`, `'1h30m'`. */
+export type Duration = number | string
+
+/**
+ * Parses a duration to milliseconds. A number is already milliseconds; a string is one or
+ * more `<number><unit>` parts with units ms, s, m, h. Throws `PerfConfigError` naming `option`.
+ */
+export function parseDuration(value: Duration, option: string): number {
+  const allowed =
+    "allowed: milliseconds as a number >= 0, or a string like '500ms', '30s', '2m', '1h30m'"
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value) || value < 0) throw invalidOption(option, value, allowed)
+    return value
+  }
+  if (typeof value !== 'string') throw invalidOption(option, value, allowed)
+
+  const text = value.trim().toLowerCase()
+  if (!WHOLE.test(text)) throw invalidOption(option, value, allowed)
+
+  let total = 0
+  for (const [, amount, unit] of text.matchAll(PART)) {
+    total += Number(amount) * (UNIT_MS[unit as string] as number)
+  }
+  return total
+}
+
+/** Renders milliseconds the way people read them: `850 ms`, `12.5 s`, `3 m 20 s`. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`
+  if (ms < 60_000) return `${Number((ms / 1000).toFixed(1))} s`
+  const minutes = Math.floor(ms / 60_000)
+  const seconds = Math.round((ms % 60_000) / 1000)
+  return seconds ? `${minutes} m ${seconds} s` : `${minutes} m`
+}

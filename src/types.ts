@@ -1,0 +1,213 @@
+/**
+ * The data the parts of vitest-perf hand to each other: a load result, a host summary,
+ * compliance rows and the test meta the reporter reads. Every value here is plain JSON
+ * (no Map, Date or typed array), because results travel through Vitest's blob reporter
+ * and `--merge-reports`, which turn anything else into junk.
+ */
+
+/** Latency statistics of one scenario, every field in milliseconds. */
+export interface LatencySummary {
+  /** Smallest recorded latency, ms. */
+  min: number
+  /** Arithmetic mean, ms. */
+  mean: number
+  /** Standard deviation, ms. */
+  stdev: number
+  /** Median, ms: the histogram's value at the 50th percentile. */
+  p50: number
+  /** 90th percentile, ms. */
+  p90: number
+  /** 95th percentile, ms. */
+  p95: number
+  /** 99th percentile, ms. */
+  p99: number
+  /** 99.9th percentile, ms. */
+  p999: number
+  /** Largest recorded latency, ms. */
+  max: number
+}
+
+/** One second of a run, summarised to a fixed size so memory does not grow with duration. */
+export interface TimelineEntry {
+  /** Seconds since the measured phase started (after warm-up); the entry covers [t, t + 1). */
+  t: number
+  /** Responses completed in this second (successes and failures), requests per second. */
+  rps: number
+  /** Failed requests completed in this second. */
+  errors: number
+  /** Requests dropped in this second because `maxInFlight` was reached (open model). */
+  dropped: number
+  /** Raw latency percentiles of the requests completed in this second, ms (0 when none). */
+  p50: number
+  /** 95th percentile of this second, ms. */
+  p95: number
+  /** 99th percentile of this second, ms. */
+  p99: number
+  /** Requests in flight at the end of this second. */
+  inFlight: number
+}
+
+/** What a scenario was aimed at, with secrets redacted. */
+export type ResultTarget =
+  | { kind: 'http'; method: string; url: string }
+  | { kind: 'function'; name: string }
+
+/** Request counts. `succeeded + failed = total`; `dropped` requests were never sent. */
+export interface RequestCounts {
+  /** Requests sent and completed (or timed out) during the measured phase. */
+  total: number
+  /** Requests whose status was expected and whose check passed. */
+  succeeded: number
+  /** Requests that failed: an error, an unexpected status or a failed check. */
+  failed: number
+  /** Open model: arrivals that could not start because `maxInFlight` was reached. */
+  dropped: number
+}
+
+/** The outcome of one scenario run by `load()` or `measure()`. Plain JSON. */
+export interface LoadResult {
+  /** The scenario's label: its `name` option, else the method and path. */
+  label: string
+  target: ResultTarget
+  /** `closed`: connections send back to back; `open`: requests arrive at a rate. */
+  model: 'closed' | 'open'
+  /** When the measured phase began, ISO 8601. */
+  startedAt: string
+  /** Length of the measured phase (warm-up excluded), ms. */
+  durationMs: number
+  requests: RequestCounts
+  /** Percent of `requests.total` that succeeded, 0..100 (100 when nothing was sent). */
+  successRate: number
+  /** Completed requests per second over the measured phase. */
+  throughputRps: number
+  /** Raw latency: from the moment each request was actually sent, ms. */
+  latencyMs: LatencySummary
+  /** Open model: latency from each request's scheduled arrival (coordinated omission corrected), ms. */
+  correctedLatencyMs: LatencySummary | null
+  /** Response counts by HTTP status code. */
+  statusCodes: Record<string, number>
+  /** Failure counts by kind: `timeout`, `ECONNREFUSED`, `ECONNRESET`, `dns`, `status_5xx`, `check`, ... */
+  errors: Record<string, number>
+  /** Bytes of response bodies received (consumed, never kept). */
+  bytesReceived: number
+  /** One entry per second of the measured phase. */
+  timeline: TimelineEntry[]
+  /** The raw latency histogram (µs), HDR compressed base64, so results merge exactly. */
+  histogram: string
+  /** The corrected latency histogram (µs), open model only. */
+  correctedHistogram: string | null
+  /** True when the run stopped early (an abort signal or `abortOnFail`). */
+  aborted: boolean
+  /** Why the run stopped early, in words; null when it ran to the end. */
+  stopReason: string | null
+  /** Host resources during the run, when a recorder ran around it. */
+  host: HostSummary | null
+  /** The options that shaped the run, as given (secrets redacted). */
+  settings: Record<string, string | number | boolean | null>
+}
+
+/** A resource's level: below normal's bound, between normal and warning, at warning, at critical. */
+export type ResourceLevel = 'normal' | 'elevated' | 'warning' | 'critical'
+
+/** The percent bounds of one resource: `normal` below the first, `warning` and `critical` at or above. */
+export interface LevelThresholds {
+  /** Values below this are `normal`; from here to `warning` they are `elevated`, percent. */
+  normal: number
+  /** At or above: `warning`, percent. */
+  warning: number
+  /** At or above: `critical`, percent. */
+  critical: number
+}
+
+/** A resource judged over a scenario. */
+export interface ResourceJudgement {
+  /** The value the level was judged on (p95 by default, or mean or max), percent. */
+  value: number
+  /** Which statistic `value` is. */
+  basis: 'p95' | 'mean' | 'max'
+  /** Highest sample, percent. */
+  peak: number
+  /** Mean of the samples, percent. */
+  mean: number
+  level: ResourceLevel
+  thresholds: LevelThresholds
+}
+
+/** One host sample, kept (downsampled when long) for the report's charts. */
+export interface HostSample {
+  /** Seconds since the recorder started. */
+  t: number
+  /** Whole-host CPU, percent; null where it cannot be measured. */
+  cpu: number | null
+  /** Memory used, percent; null where unavailable. */
+  memory: number | null
+  /** Highest disk usage of the watched mount points, percent; null where unavailable. */
+  disk: number | null
+  /** Network receive, bytes per second; null where unavailable. */
+  rxBps: number | null
+  /** Network transmit, bytes per second; null where unavailable. */
+  txBps: number | null
+  /** Generator event-loop delay p99 over the interval, ms. */
+  loopDelayP99Ms: number
+  /** Generator event-loop utilisation over the interval, 0..1. */
+  loopUtilization: number
+  /** Watched processes: CPU percent and RSS bytes by pid; null once the process is gone. */
+  processes?: Record<string, { cpu: number; rssBytes: number } | null>
+  /** Custom collector values by name. */
+  custom?: Record<string, number>
+}
+
+/** What the host recorder saw during a scenario. */
+export interface HostSummary {
+  /** Sampling interval, ms. */
+  intervalMs: number
+  /** Number of samples taken. */
+  sampleCount: number
+  cpu: ResourceJudgement | null
+  memory: ResourceJudgement | null
+  disk: ResourceJudgement | null
+  /** The load generator's own event loop. */
+  eventLoop: {
+    /** Event-loop delay percentiles over the whole recording, ms. */
+    delayMs: { p50: number; p99: number; max: number }
+    /** Mean event-loop utilisation, 0..1. */
+    utilization: number
+  }
+  /** True when the generator was saturated, so its latency figures are inflated. */
+  saturated: boolean
+  /** The plain-words reason when saturated, else null. */
+  saturationReason: string | null
+  /** Measurements this platform could not take (e.g. `disk` on an unsupported OS). */
+  unavailable: string[]
+  /** Samples over time, bounded in number. */
+  samples: HostSample[]
+}
+
+/** One objective judged: what was asked, what was measured, and the verdict. */
+export interface ComplianceRow {
+  /** The scenario (or objective table label) the row belongs to. */
+  scenario: string
+  /** `p95`, `successRate`, `throughput`, `cpu`, `regression`, ... */
+  metric: string
+  /** The objective's bound, in `unit`. */
+  target: number
+  /** The measured value, in `unit`; null when it could not be measured. */
+  actual: number | null
+  /** `ms`, `%`, `req/s`. */
+  unit: string
+  /** `<=` for budgets (latency), `>=` for floors (success rate, throughput). */
+  comparator: '<=' | '>=' | '<'
+  passed: boolean
+}
+
+/** What a test carries in `task.meta.perf`: its scenarios and every compliance row recorded. */
+export interface PerfMeta {
+  results: LoadResult[]
+  compliance: ComplianceRow[]
+}
+
+declare module 'vitest' {
+  interface TaskMeta {
+    perf?: PerfMeta
+  }
+}

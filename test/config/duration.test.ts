@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest'
+import { formatDuration, parseDuration } from '../../src/config/duration.js'
+import { PerfConfigError } from '../../src/errors.js'
+
+describe('parseDuration', () => {
+  it('reads numbers as milliseconds and strings with units', () => {
+    expect(parseDuration(1500, 'duration')).toBe(1500)
+    expect(parseDuration('500ms', 'duration')).toBe(500)
+    expect(parseDuration('30s', 'duration')).toBe(30_000)
+    expect(parseDuration('2m', 'duration')).toBe(120_000)
+    expect(parseDuration('1h30m', 'duration')).toBe(5_400_000)
+    expect(parseDuration('1.5s', 'duration')).toBe(1500)
+  })
+
+  it('rejects what it cannot read, naming the option and the value', () => {
+    for (const bad of ['10 parsecs', '', 's', '-5s', -1, Number.NaN, {}]) {
+      expect(() => parseDuration(bad as string, 'warmup')).toThrow(PerfConfigError)
+    }
+    expect(() => parseDuration('ten seconds', 'warmup')).toThrow(
+      /warmup: got "ten seconds"; allowed/,
+    )
+  })
+})
+
+describe('formatDuration', () => {
+  it('renders milliseconds for people', () => {
+    expect(formatDuration(850)).toBe('850 ms')
+    expect(formatDuration(12_500)).toBe('12.5 s')
+    expect(formatDuration(200_000)).toBe('3 m 20 s')
+  })
+})
