@@ -211,3 +211,126 @@ declare module 'vitest' {
     perf?: PerfMeta
   }
 }
+
+/** An unusual point in a series, with the reason in words. */
+export interface Anomaly {
+  /** Which series: `p95`, `rps`, `errors`, `cpu`, ... */
+  metric: string
+  /** Time of the point, seconds from the series start. */
+  t: number
+  value: number
+  /** How far from normal, in the method's own score (robust z, or EWMA sigmas). */
+  score: number
+  method: 'robust-z' | 'ewma'
+  /** One sentence a reader can check: what was expected, what was seen. */
+  reason: string
+}
+
+/** A least-squares trend, reported only when it is meaningful. */
+export interface Trend {
+  metric: string
+  /** Change per minute, in `unit`. */
+  slopePerMinute: number
+  /** Coefficient of determination, 0..1. */
+  r2: number
+  unit: string
+  /** Number of points the fit used. */
+  points: number
+  description: string
+}
+
+/** A step change found by the change-point detector. */
+export interface LevelShift {
+  metric: string
+  /** When the shift began, seconds from the series start. */
+  t: number
+  /** Mean before the shift, in the metric's unit. */
+  before: number
+  /** Mean after the shift. */
+  after: number
+  description: string
+}
+
+/** Advice from an explainable rule, with the figures that fired it. */
+export interface Advice {
+  /** The rule's name: `generator-saturated`, `latency-knee`, `memory-leak`, ... */
+  rule: string
+  severity: 'info' | 'warning' | 'critical'
+  message: string
+  evidence: Record<string, number | string>
+}
+
+/** Everything the insights found in one scenario. */
+export interface ScenarioInsights {
+  anomalies: Anomaly[]
+  trends: Trend[]
+  levelShifts: LevelShift[]
+  advice: Advice[]
+}
+
+/** One scenario against its baseline. */
+export interface BaselineComparison {
+  scenario: string
+  /** The statistic compared (median of per-second p50 latency by default). */
+  metric: string
+  /** Baseline value, ms. */
+  before: number
+  /** This run's value, ms. */
+  after: number
+  /** (after / before - 1) in percent. */
+  changePct: number
+  /** Bootstrap confidence interval of the change, percent, [low, high]. */
+  ciPct: [number, number]
+  /** Mann-Whitney U two-sided p-value. */
+  pValue: number
+  verdict: 'improved' | 'regressed' | 'unchanged'
+  /** The noise threshold used, percent. */
+  tolerancePct: number
+  reason: string
+}
+
+/** A scenario as the report holds it: the result plus the test that ran it. */
+export interface ScenarioRecord extends LoadResult {
+  /** Stable id: the Vitest test id and the scenario's index within the test. */
+  id: string
+  /** The test's full name. */
+  name: string
+  /** Test file, relative to the project root. */
+  file: string
+  tags: string[]
+  state: 'passed' | 'failed' | 'skipped' | 'pending'
+  /** The rows recorded for this scenario (by matchers and `objectives`). */
+  compliance: ComplianceRow[]
+  insights?: ScenarioInsights
+  baseline?: BaselineComparison | null
+}
+
+/** `perf-report.json`. */
+export interface PerfReport {
+  schemaVersion: 1
+  tool: { name: 'vitest-perf'; version: string }
+  /** ISO 8601. */
+  startedAt: string
+  /** ISO 8601. */
+  finishedAt: string
+  environment: {
+    node: string
+    os: string
+    cpus: number
+    cpuModel: string
+    memoryBytes: number
+    baseUrl: string | null
+    ci: boolean
+  }
+  summary: { scenarios: number; passed: number; failed: number; skipped: number }
+  scenarios: ScenarioRecord[]
+  /** Tests that ran no scenario (skipped, failed before load, or plain tests). */
+  tests: Array<{
+    id: string
+    name: string
+    file: string
+    tags: string[]
+    state: string
+    error?: string
+  }>
+}
