@@ -129,6 +129,10 @@ export interface ResourceJudgement {
   peak: number
   /** Mean of the samples, percent. */
   mean: number
+  /** 95th percentile of the samples (nearest rank), percent, whatever `basis` is. */
+  p95?: number
+  /** Number of samples judged. */
+  samples?: number
   level: ResourceLevel
   thresholds: LevelThresholds
 }
@@ -195,8 +199,11 @@ export interface ComplianceRow {
   actual: number | null
   /** `ms`, `%`, `req/s`. */
   unit: string
-  /** `<=` for budgets (latency), `>=` for floors (success rate, throughput). */
-  comparator: '<=' | '>=' | '<'
+  /**
+   * `<=` for budgets (latency), `>=` for floors (success rate, throughput); `<` and `>`
+   * when a k6-style objective excluded equality (`'p(95) < 300'`, `'throughput > 50'`).
+   */
+  comparator: '<=' | '>=' | '<' | '>'
   passed: boolean
 }
 
@@ -332,5 +339,7 @@ export interface PerfReport {
     tags: string[]
     state: string
     error?: string
+    /** Compliance rows the test recorded without running a scenario (e.g. `recordCompliance`). */
+    compliance?: ComplianceRow[]
   }>
 }
