@@ -159,6 +159,18 @@ export interface HostSample {
   processes?: Record<string, { cpu: number; rssBytes: number } | null>
   /** Custom collector values by name. */
   custom?: Record<string, number>
+  /** CPU per core, percent, in the order the OS lists cores; null where unavailable. */
+  cpuCores?: number[] | null
+  /** Memory used (total minus available), bytes; null where unavailable. */
+  memoryUsedBytes?: number | null
+  /** Disk usage by mount point, percent; null for a mount that could not be read. */
+  disks?: Record<string, number | null>
+  /** Load average over 1, 5 and 15 minutes; null where the OS has none (Windows). */
+  loadAverage?: [number, number, number] | null
+  /** Generator event-loop delay median over the interval, ms. */
+  loopDelayP50Ms?: number
+  /** Generator event-loop delay maximum over the interval, ms. */
+  loopDelayMaxMs?: number
 }
 
 /** What the host recorder saw during a scenario. */
@@ -185,6 +197,24 @@ export interface HostSummary {
   unavailable: string[]
   /** Samples over time, bounded in number. */
   samples: HostSample[]
+  /** Total memory of the host, bytes; null where unavailable. */
+  memoryTotalBytes?: number | null
+  /** Watched processes by pid: CPU (percent of one core, so up to 100 × cores) and RSS. */
+  processes?: Record<
+    string,
+    {
+      /** 95th percentile (nearest rank) of the process's CPU samples, percent of one core. */
+      cpuP95: number | null
+      /** Highest CPU sample, percent of one core. */
+      cpuPeak: number | null
+      /** Highest resident set size, bytes. */
+      rssPeakBytes: number | null
+      /** Seconds since the recorder started when the process was first seen gone; null if alive. */
+      goneAtS: number | null
+    }
+  >
+  /** Custom collectors that failed or timed out: reported once each, with how often it happened. */
+  collectorFailures?: Array<{ collector: string; reason: string; count: number }>
 }
 
 /** One objective judged: what was asked, what was measured, and the verdict. */
