@@ -249,6 +249,14 @@ declare module 'vitest' {
   }
 }
 
+// `vitest` re-exports TaskMeta from `@vitest/runner`; augmenting the re-export alone does not
+// reach `RunnerTestCase.meta` or the reporter's `TestCase.meta()`, which use the runner's own.
+declare module '@vitest/runner' {
+  interface TaskMeta {
+    perf?: PerfMeta
+  }
+}
+
 /** An unusual point in a series, with the reason in words. */
 export interface Anomaly {
   /** Which series: `p95`, `rps`, `errors`, `cpu`, ... */
