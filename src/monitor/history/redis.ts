@@ -1,0 +1,216 @@
+import { Redis } from 'ioredis'
+import { logger } from '../../config/logger.js'
+import type { HistoryPoint, SeriesKey } from '../types.js'
+import type { SeriesPoint } from './series.js'
+
+/** Where a Redis-backed history stands. */
+export interface RedisState {
+  connected: boolean
+  /** Points waiting to be written. */
+  buffered: number
+  /** The last connection or write error, without the URL (it may hold a password). */
+  error: string | null
+  /** When Redis was first seen down in the current outage, epoch ms. */
+  downSince: number | null
+}
+
+export interface RedisHistoryOptions {
+  url: string
+  prefix: string
+  /** Points kept per series; older ones are trimmed on every write. */
+  maxHistorySize: number
+  /** Called with every series' stored points when a connection becomes ready. */
+  onLoad: (series: SeriesKey, points: HistoryPoint[]) => void
+}
+
+/** Points per ZADD command, so one huge backlog does not become one huge command. */
+const CHUNK = 1000
+
+/**
+ * History in Redis: one sorted set per series (score = epoch ms, member = `t:v`, so writing
+ * the same point twice stores it once) plus a set naming the series.
+ *
+ * Writes go through a queue. While Redis is down the queue holds every interval's points and
+ * the client reconnects with exponential backoff; once it is ready again the queue drains in
+ * order. Each drain step is one MULTI/EXEC, so a batch is stored whole or not at all, and a
+ * batch whose reply was lost is simply written again.
+ */
+export class RedisHistory {
+  private readonly client: Redis
+  private readonly options: RedisHistoryOptions
+  /** Batches not yet stored, oldest first; one batch per interval. */
+  private readonly queue: SeriesPoint[][] = []
+  private draining: Promise<void> | null = null
+  private ready = false
+  private error: string | null = null
+  private downSince: number | null = null
+  private closed = false
+
+  constructor(options: RedisHistoryOptions) {
+    this.options = options
+    this.client = new Redis(options.url, {
+      lazyConnect: true,
+      // Commands fail at once while disconnected: the queue here is the only buffer, so it is
+      // counted and bounded, and nothing is sent twice from two buffers.
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      connectTimeout: 2000,
+      commandTimeout: 5000,
+      retryStrategy: times => Math.min(100 * 2 ** Math.min(times, 6), 5000),
+    })
+    this.client.on('ready', () => this.onReady())
+    this.client.on('error', (error: Error) => this.onDown(error.message))
+    this.client.on('close', () => this.onDown(this.error ?? 'connection closed'))
+  }
+
+  /** Connects, waiting at most `waitMs` for the first connection; the monitor starts either way. */
+  async open(waitMs: number): Promise<void> {
+    this.client.connect().catch(() => {
+      // The retry strategy keeps reconnecting; the error is already recorded by the listener.
+    })
+    const deadline = Date.now() + waitMs
+    while (!this.ready && Date.now() < deadline) await sleep(25)
+    if (this.draining) await this.draining
+  }
+
+  state(): RedisState {
+    return {
+      connected: this.ready,
+      buffered: this.queue.reduce((sum, batch) => sum + batch.length, 0),
+      error: this.ready ? null : this.error,
+      downSince: this.ready ? null : this.downSince,
+    }
+  }
+
+  /** Queues one interval's points and writes them when connected. Never throws, never waits. */
+  append(points: SeriesPoint[]): void {
+    if (!points.length) return
+    this.queue.push(points)
+    // One batch per interval: beyond maxHistorySize batches the oldest would be trimmed from
+    // Redis anyway, so the queue never holds more than the store keeps.
+    if (this.queue.length > this.options.maxHistorySize) this.queue.shift()
+    this.drain()
+  }
+
+  /** The stored points of one series with `t >= since`, oldest first. Throws when disconnected. */
+  async range(series: SeriesKey, since: number): Promise<HistoryPoint[]> {
+    const members = await this.client.zrangebyscore(this.key(series), since, '+inf')
+    return members.map(parseMember)
+  }
+
+  /** Writes everything queued, waiting at most `timeoutMs`. True when the queue is empty. */
+  async flush(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs
+    while (this.queue.length && Date.now() < deadline) {
+      if (this.ready) await this.drain()
+      if (this.queue.length) await sleep(25)
+    }
+    return this.queue.length === 0
+  }
+
+  /** Flushes (bounded) and disconnects. */
+  async close(timeoutMs = 3000): Promise<boolean> {
+    const flushed = await this.flush(timeoutMs)
+    this.closed = true
+    if (this.ready) await this.client.quit().catch(() => this.client.disconnect())
+    else this.client.disconnect()
+    return flushed
+  }
+
+  private drain(): Promise<void> {
+    if (!this.ready || this.closed) return Promise.resolve()
+    this.draining ??= this.writeQueue().finally(() => {
+      this.draining = null
+    })
+    return this.draining
+  }
+
+  private async writeQueue(): Promise<void> {
+    while (this.queue.length && this.ready) {
+      const batch = this.queue[0] as SeriesPoint[]
+      try {
+        await this.write(batch)
+      } catch (error) {
+        this.error = (error as Error).message
+        logger().warn('monitor: writing history to Redis failed; kept in memory', {
+          error: this.error,
+        })
+        return
+      }
+      if (this.queue[0] === batch) this.queue.shift()
+    }
+  }
+
+  private async write(batch: SeriesPoint[]): Promise<void> {
+    const bySeries = new Map<SeriesKey, SeriesPoint[]>()
+    for (const point of batch) {
+      const list = bySeries.get(point.series) ?? []
+      list.push(point)
+      bySeries.set(point.series, list)
+    }
+
+    const multi = this.client.multi()
+    multi.sadd(this.seriesSetKey(), ...bySeries.keys())
+    for (const [series, points] of bySeries) {
+      const key = this.key(series)
+      for (let i = 0; i < points.length; i += CHUNK) {
+        const args: Array<string | number> = []
+        for (const point of points.slice(i, i + CHUNK)) args.push(point.t, `${point.t}:${point.v}`)
+        multi.zadd(key, ...args)
+      }
+      multi.zremrangebyrank(key, 0, -this.options.maxHistorySize - 1)
+    }
+    const replies = await multi.exec()
+    const failed = replies?.find(([error]) => error)
+    if (!replies || failed) throw failed?.[0] ?? new Error('transaction aborted')
+  }
+
+  private async onReady(): Promise<void> {
+    if (this.closed) return
+    try {
+      await this.load()
+    } catch (error) {
+      this.error = (error as Error).message
+    }
+    this.ready = true
+    this.downSince = null
+    this.error = null
+    logger().info('monitor: Redis history connected', { buffered: this.state().buffered })
+    this.drain()
+  }
+
+  /** Reads every stored series (the newest maxHistorySize points) into memory. */
+  private async load(): Promise<void> {
+    const names = (await this.client.smembers(this.seriesSetKey())) as SeriesKey[]
+    for (const series of names) {
+      const members = await this.client.zrange(this.key(series), -this.options.maxHistorySize, -1)
+      this.options.onLoad(series, members.map(parseMember))
+    }
+  }
+
+  private onDown(message: string): void {
+    if (this.closed) return
+    if (this.ready)
+      logger().warn('monitor: Redis history disconnected; sampling continues in memory')
+    this.ready = false
+    this.error = message
+    this.downSince ??= Date.now()
+  }
+
+  private key(series: SeriesKey): string {
+    return `${this.options.prefix}:s:${series}`
+  }
+
+  private seriesSetKey(): string {
+    return `${this.options.prefix}:series`
+  }
+}
+
+function parseMember(member: string): HistoryPoint {
+  const at = member.indexOf(':')
+  return { t: Number(member.slice(0, at)), v: Number(member.slice(at + 1)) }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise(resolve => setTimeout(resolve, ms))
+}

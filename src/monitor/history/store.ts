@@ -1,0 +1,107 @@
+import { logger } from '../../config/logger.js'
+import type { HealthProblem, HistoryPoint, SeriesKey } from '../types.js'
+import { RedisHistory } from './redis.js'
+import { Ring } from './ring.js'
+import type { SeriesPoint } from './series.js'
+
+export interface HistoryStoreOptions {
+  /** Points kept per series. */
+  maxHistorySize: number
+  /** Redis URL; null keeps history in memory only. */
+  redisUrl: string | null
+  /** Key prefix in Redis. */
+  prefix: string
+}
+
+/**
+ * The monitor's history: a bounded ring per series in memory, mirrored to Redis when a URL is
+ * given. Sampling only ever writes to memory synchronously; Redis is written behind it, so a
+ * slow or absent Redis never delays an interval.
+ */
+export class HistoryStore {
+  private readonly rings = new Map<SeriesKey, Ring>()
+  private readonly options: HistoryStoreOptions
+  private readonly redis: RedisHistory | null
+
+  constructor(options: HistoryStoreOptions) {
+    this.options = options
+    this.redis = options.redisUrl
+      ? new RedisHistory({
+          url: options.redisUrl,
+          prefix: options.prefix,
+          maxHistorySize: options.maxHistorySize,
+          onLoad: (series, points) => this.ring(series).merge(points),
+        })
+      : null
+  }
+
+  /** Connects to Redis (waiting at most `waitMs`) and loads what it holds. */
+  async open(waitMs = 2000): Promise<void> {
+    await this.redis?.open(waitMs)
+  }
+
+  /** Adds one interval's points to memory, and queues them for Redis. */
+  append(points: SeriesPoint[]): void {
+    for (const point of points) this.ring(point.series).push(point.t, point.v)
+    this.redis?.append(points)
+  }
+
+  /** Points of one series since `since` (epoch ms): from Redis when connected (so monitors
+   * sharing it see each other's points), else from memory. */
+  async range(series: SeriesKey, since: number): Promise<HistoryPoint[]> {
+    if (this.redis?.state().connected) {
+      try {
+        return await this.redis.range(series, since)
+      } catch (error) {
+        logger().debug('monitor: Redis read failed; serving memory', {
+          error: (error as Error).message,
+        })
+      }
+    }
+    return this.rings.get(series)?.range(since) ?? []
+  }
+
+  /** Points of one series from memory only (for insights, which run every interval). */
+  recent(series: SeriesKey, since: number): HistoryPoint[] {
+    return this.rings.get(series)?.range(since) ?? []
+  }
+
+  /** Every series held in memory (including those loaded from Redis). */
+  series(): SeriesKey[] {
+    return [...this.rings.keys()]
+  }
+
+  /** `memory`, `connected` or `down`, and how many points wait for Redis. */
+  status(): { redis: 'memory' | 'connected' | 'down'; buffered: number } {
+    if (!this.redis) return { redis: 'memory', buffered: 0 }
+    const state = this.redis.state()
+    return { redis: state.connected ? 'connected' : 'down', buffered: state.buffered }
+  }
+
+  /** A `/health` problem while Redis is down, else null. */
+  problem(): HealthProblem | null {
+    const state = this.redis?.state()
+    if (!state || state.connected) return null
+    return {
+      kind: 'redis',
+      name: 'redis',
+      message: `Redis unreachable (${state.error ?? 'not connected yet'}); sampling continues in memory, ${state.buffered} points wait to be written`,
+      since: new Date(state.downSince ?? Date.now()).toISOString(),
+    }
+  }
+
+  /** Writes what waits for Redis (bounded by `timeoutMs`) and disconnects. True when nothing
+   * was left unwritten. */
+  async close(timeoutMs = 3000): Promise<boolean> {
+    return (await this.redis?.close(timeoutMs)) ?? true
+  }
+
+  private ring(series: SeriesKey): Ring {
+    let ring = this.rings.get(series)
+    if (!ring) {
+      ring = new Ring(this.options.maxHistorySize)
+      this.rings.set(series, ring)
+    }
+    return ring
+  }
+}
