@@ -46,7 +46,8 @@ export interface EvaluateOptions {
 /**
  * Judges a result against objectives and returns one compliance row per objective, in the
  * order p50, p90, p95, p99, p999, max, successRate, throughput. A latency objective on a
- * result where nothing completed has `actual: null` and fails. Throws `PerfConfigError` on
+ * result where nothing completed, or any value that is not a finite number, has
+ * `actual: null` and fails. Throws `PerfConfigError` on
  * invalid objectives or when a table has no row for the result's label.
  */
 export function evaluate(
@@ -64,7 +65,7 @@ export function evaluate(
   const row = resolveObjectiveRow(objectives, options.label ?? result.label)
   const scenario = result.label ?? options.label ?? 'scenario'
   return objectiveList(row).map(objective =>
-    judge(scenario, objective, measuredValue(result, objective.metric, latencyMode)),
+    judgeObjective(scenario, objective, measuredValue(result, objective.metric, latencyMode)),
   )
 }
 
@@ -98,11 +99,15 @@ export function measuredValue(
   metric: Objective['metric'],
   latency: 'corrected' | 'raw' = 'corrected',
 ): number | null {
-  if (metric === 'successRate') return result.successRate
-  if (metric === 'throughput') return result.throughputRps
+  if (metric === 'successRate') return finite(result.successRate)
+  if (metric === 'throughput') return finite(result.throughputRps)
   if (result.requests && result.requests.total === 0) return null
   const summary = latencySummary(result, latency)
-  return summary[metric as keyof LatencySummary]
+  return finite(summary[metric as keyof LatencySummary])
+}
+
+function finite(value: number | undefined): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null
 }
 
 /** The latency summary that judges a result: corrected for the open model unless `raw`. */
@@ -117,7 +122,7 @@ export function latencySummary(
 }
 
 /** Builds a compliance row: `actual comparator target`; an unmeasured value fails. */
-export function judge(
+export function judgeObjective(
   scenario: string,
   objective: Objective,
   actual: number | null,
@@ -129,12 +134,12 @@ export function judge(
     actual,
     unit: unitOf(objective.metric),
     comparator: objective.comparator,
-    passed: actual !== null && compare(actual, objective.comparator, objective.target),
+    passed: actual !== null && meetsBound(actual, objective.comparator, objective.target),
   }
 }
 
 /** `actual comparator target`. */
-export function compare(actual: number, comparator: Comparator, target: number): boolean {
+export function meetsBound(actual: number, comparator: Comparator, target: number): boolean {
   if (comparator === '<=') return actual <= target
   if (comparator === '<') return actual < target
   if (comparator === '>=') return actual >= target

@@ -1,13 +1,28 @@
-// Objectives and compliance: re-exports only.
+// Objectives, resource levels and compliance: re-exports only.
 export type { EvaluableResult, EvaluateOptions, ObjectivesInput } from './evaluate.js'
 export {
-  compare,
   evaluate,
-  judge,
+  judgeObjective,
   latencySummary,
   measuredValue,
+  meetsBound,
   resolveObjectiveRow,
 } from './evaluate.js'
+export type {
+  JudgementBasis,
+  LevelOptions,
+  LevelResource,
+  LevelTable,
+  ResourceLevelVerdict,
+} from './levels.js'
+export {
+  classify,
+  defaultLevels,
+  judgeResourceLevel,
+  levelResources,
+  reaches,
+  validateLevels,
+} from './levels.js'
 export type {
   Comparator,
   Objective,

@@ -1,0 +1,33 @@
+/** How numbers read in messages and summaries, in one place so they read alike everywhere. */
+
+/** Milliseconds with one decimal: `31.2`. */
+export function formatMs(value: number): string {
+  return value.toFixed(1)
+}
+
+/** A whole count with thousands separators: `12,345`. */
+export function formatCount(value: number): string {
+  return Math.round(value).toLocaleString('en-US')
+}
+
+/** A rate with at most one decimal and separators: `1,234.5`. */
+export function formatRate(value: number): string {
+  return value.toLocaleString('en-US', { maximumFractionDigits: 1 })
+}
+
+/** A percent with at most two decimals: `99.97%`, `100%`. */
+export function formatPercent(value: number): string {
+  return `${Number(value.toFixed(2))}%`
+}
+
+/** A bound as written in a unit: `25 ms`, `99.9%`, `50 req/s`. */
+export function formatWithUnit(value: number, unit: string): string {
+  if (unit === '%') return formatPercent(value)
+  if (unit === 'ms') return `${Number(value.toFixed(3))} ms`
+  return `${formatRate(value)} ${unit}`
+}
+
+/** The comparator as people write it: `≤`, `<`, `≥`, `>`. */
+export function formatComparator(comparator: '<=' | '<' | '>=' | '>'): string {
+  return { '<=': '≤', '<': '<', '>=': '≥', '>': '>' }[comparator]
+}
