@@ -1,2 +1,77 @@
-// Starts the fixture service for the perf project when no base URL is set. Filled in by the suite work.
-export default function setup(): void {}
+import type { TestProject } from 'vitest/node'
+import type { SpawnedService } from '../fixtures/service.js'
+import './context.js'
+import { request } from 'undici'
+import { spawnService } from '../fixtures/service.js'
+import { loadEnv } from '../src/config/env.js'
+import { logger } from '../src/config/logger.js'
+import { PerfConfigError } from '../src/errors.js'
+
+/** How long the reachability check of an external base URL waits, ms. */
+const REACH_TIMEOUT_MS = 5000
+
+/**
+ * The perf project's global setup. With `PERF_BASE_URL` (or `SUTAZAI_BASE_URL`) set, in the
+ * environment or `.env`, it checks at once that the service answers and stops the whole run if
+ * it does not, rather than letting every scenario time out one after another. Without one, it
+ * starts the bundled fixture service as a child process on a free loopback port and stops it
+ * when the run ends.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  loadEnv()
+  const configured = configuredBaseUrl()
+
+  if (configured) {
+    await assertReachable(configured.name, configured.url)
+    project.provide('baseUrl', configured.url)
+    project.provide('servicePid', null)
+    logger().info('perf scenarios target an external service', { baseUrl: configured.url })
+    return async () => {}
+  }
+
+  const service: SpawnedService = await spawnService()
+  project.provide('baseUrl', service.url)
+  project.provide('servicePid', service.pid)
+  logger().info('perf scenarios target the fixture service', {
+    baseUrl: service.url,
+    pid: service.pid,
+  })
+  return () => service.stop()
+}
+
+/** The base URL from the environment and the variable it came from, or undefined. */
+function configuredBaseUrl(): { name: string; url: string } | undefined {
+  for (const name of ['PERF_BASE_URL', 'SUTAZAI_BASE_URL']) {
+    const value = process.env[name]?.trim()
+    if (!value) continue
+    if (!/^https?:\/\//i.test(value)) {
+      throw new PerfConfigError(
+        name,
+        `${name}: got ${JSON.stringify(value)}; allowed: an http:// or https:// URL such as http://127.0.0.1:8000`,
+      )
+    }
+    return { name, url: value.replace(/\/+$/, '') }
+  }
+  return undefined
+}
+
+/** Any HTTP answer counts as reachable; a refused connection, DNS failure or timeout does not. */
+async function assertReachable(name: string, url: string): Promise<void> {
+  try {
+    // undici rather than fetch: fetch refuses some ports outright ("bad port"), the engine does not.
+    const response = await request(url, { signal: AbortSignal.timeout(REACH_TIMEOUT_MS) })
+    await response.body.dump()
+  } catch (error) {
+    throw new Error(
+      `${name}=${url} is unreachable (${reason(error)}). Start the service, correct ${name}, ` +
+        'or unset it to run against the bundled fixture service.',
+    )
+  }
+}
+
+function reason(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause
+  if (cause?.code) return cause.code
+  if ((error as Error).name === 'TimeoutError') return `no answer within ${REACH_TIMEOUT_MS} ms`
+  return cause?.message ?? (error as Error).message
+}
