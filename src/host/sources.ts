@@ -1,0 +1,232 @@
+import { existsSync } from 'node:fs'
+import os from 'node:os'
+import type { CpuTimes, ProcStat } from './proc.js'
+import {
+  busyPercent,
+  readDiskPercent,
+  readMeminfo,
+  readNetDev,
+  readProcess,
+  readProcStat,
+} from './proc.js'
+
+/** One reading of the host. Null means "could not be measured", never zero. */
+export interface HostReading {
+  cpu: number | null
+  cpuCores: number[] | null
+  memory: number | null
+  memoryUsedBytes: number | null
+  memoryTotalBytes: number | null
+  disks: Record<string, number | null>
+  rxBps: number | null
+  txBps: number | null
+  loadAverage: [number, number, number] | null
+  /** By pid; null once gone. Absent when processes cannot be watched on this platform. */
+  processes?: Record<string, { cpu: number; rssBytes: number } | null>
+}
+
+/** Where readings come from: Linux's /proc, or portable calls elsewhere. */
+export interface HostSource {
+  /** Takes the first cumulative counters, so the first `read()` can give rates. */
+  prime(): Promise<void>
+  read(): Promise<HostReading>
+  /** Measurements this source can never take on this platform. */
+  readonly unsupported: string[]
+}
+
+/** Which sources to read: `proc` (Linux), `portable` (elsewhere), `auto` picks by platform. */
+export type SourceKind = 'auto' | 'proc' | 'portable'
+
+/** Creates the source for `kind`; `auto` uses /proc where `/proc/stat` exists. */
+export function createSource(kind: SourceKind, mounts: string[], pids: number[]): HostSource {
+  const useProc = kind === 'proc' || (kind === 'auto' && existsSync('/proc/stat'))
+  return useProc ? new ProcSource(mounts, pids) : new PortableSource(mounts)
+}
+
+/** Linux: `/proc/stat`, `/proc/meminfo`, `/proc/net/dev`, `/proc/<pid>/*`, `statfs`, loadavg. */
+class ProcSource implements HostSource {
+  readonly unsupported: string[] = []
+  #stat: ProcStat | undefined
+  #net: { rxBytes: number; txBytes: number; at: number } | undefined
+  readonly #ticks = new Map<number, number>()
+  readonly #gone = new Set<number>()
+
+  constructor(
+    private readonly mounts: string[],
+    private readonly pids: number[],
+  ) {}
+
+  async prime(): Promise<void> {
+    const [stat, net] = await Promise.all([settle(readProcStat()), settle(readNetDev())])
+    this.#stat = stat ?? undefined
+    if (net) this.#net = { ...net, at: performance.now() }
+    await Promise.all(this.pids.map(pid => this.#readPid(pid, undefined)))
+  }
+
+  async read(): Promise<HostReading> {
+    const [stat, mem, net, disks] = await Promise.all([
+      settle(readProcStat()),
+      settle(readMeminfo()),
+      settle(readNetDev()),
+      readDisks(this.mounts),
+    ])
+    const at = performance.now()
+    const before = this.#stat
+    if (stat) this.#stat = stat
+
+    const cpu = stat && before ? busyPercent(before.host, stat.host) : null
+    const cpuCores = stat && before ? coresPercent(before.cores, stat.cores) : null
+    const rates = net && this.#net ? netRates(this.#net, net, at) : null
+    if (net) this.#net = { ...net, at }
+
+    // A process's ticks are compared with the host's: host ticks over the interval are
+    // cores × clock rate × seconds, so the ratio gives percent of one core without knowing
+    // the clock rate (which Node cannot ask for without a child process).
+    const hostTicks = stat && before ? (stat.host.total - before.host.total) / stat.cores.length : 0
+    const processes: Record<string, { cpu: number; rssBytes: number } | null> = {}
+    await Promise.all(
+      this.pids.map(async pid => {
+        processes[String(pid)] = await this.#readPid(pid, hostTicks)
+      }),
+    )
+
+    return {
+      cpu,
+      cpuCores,
+      memory: mem ? (mem.usedBytes / mem.totalBytes) * 100 : null,
+      memoryUsedBytes: mem?.usedBytes ?? null,
+      memoryTotalBytes: mem?.totalBytes ?? null,
+      disks,
+      rxBps: rates?.rxBps ?? null,
+      txBps: rates?.txBps ?? null,
+      loadAverage: loadAverage(),
+      processes,
+    }
+  }
+
+  async #readPid(
+    pid: number,
+    hostTicks: number | undefined,
+  ): Promise<{ cpu: number; rssBytes: number } | null> {
+    // Once gone, always gone: the pid may be reused by an unrelated process later.
+    if (this.#gone.has(pid)) return null
+    const reading = await settle(readProcess(pid))
+    if (!reading) {
+      this.#gone.add(pid)
+      return null
+    }
+
+    const before = this.#ticks.get(pid)
+    this.#ticks.set(pid, reading.ticks)
+    const cpu = before !== undefined && hostTicks ? ((reading.ticks - before) / hostTicks) * 100 : 0
+    return { cpu: Math.max(0, cpu), rssBytes: reading.rssBytes }
+  }
+}
+
+/**
+ * Elsewhere (macOS, Windows): CPU from `os.cpus()` times, memory from systeminformation's
+ * `mem()` (its available figure, not `os.freemem()`, which counts cache as used on macOS),
+ * disks from `statfs`. Network and watched processes would need a child process every
+ * interval, so they are reported as unavailable rather than disturb the generator.
+ */
+class PortableSource implements HostSource {
+  readonly unsupported: string[]
+  #cores: CpuTimes[] | undefined
+
+  constructor(private readonly mounts: string[]) {
+    this.unsupported = ['network', 'processes']
+    if (process.platform === 'win32') this.unsupported.push('loadAverage')
+  }
+
+  async prime(): Promise<void> {
+    this.#cores = osCores()
+  }
+
+  async read(): Promise<HostReading> {
+    const [mem, disks] = await Promise.all([settle(systemMemory()), readDisks(this.mounts)])
+    const cores = osCores()
+    const before = this.#cores
+    this.#cores = cores
+
+    const cpuCores = before ? coresPercent(before, cores) : null
+    const cpu = before ? busyPercent(sum(before), sum(cores)) : null
+    return {
+      cpu,
+      cpuCores,
+      memory: mem ? (mem.usedBytes / mem.totalBytes) * 100 : null,
+      memoryUsedBytes: mem?.usedBytes ?? null,
+      memoryTotalBytes: mem?.totalBytes ?? null,
+      disks,
+      rxBps: null,
+      txBps: null,
+      loadAverage: process.platform === 'win32' ? null : loadAverage(),
+    }
+  }
+}
+
+async function systemMemory(): Promise<{ totalBytes: number; usedBytes: number }> {
+  // Loaded on first use: Linux never needs it.
+  const si = await import('systeminformation')
+  const mem = await si.mem()
+  return { totalBytes: mem.total, usedBytes: mem.total - mem.available }
+}
+
+async function readDisks(mounts: string[]): Promise<Record<string, number | null>> {
+  const disks: Record<string, number | null> = {}
+  await Promise.all(
+    mounts.map(async mount => {
+      disks[mount] = await settle(readDiskPercent(mount))
+    }),
+  )
+  return disks
+}
+
+function coresPercent(before: CpuTimes[], after: CpuTimes[]): number[] | null {
+  if (before.length !== after.length || after.length === 0) return null
+  return after.map((times, i) => busyPercent(before[i] as CpuTimes, times) ?? 0)
+}
+
+function netRates(
+  before: { rxBytes: number; txBytes: number; at: number },
+  after: { rxBytes: number; txBytes: number },
+  at: number,
+): { rxBps: number; txBps: number } | null {
+  const seconds = (at - before.at) / 1000
+  if (seconds <= 0) return null
+  // Counters reset when an interface goes away; a negative rate would be a lie.
+  return {
+    rxBps: Math.max(0, (after.rxBytes - before.rxBytes) / seconds),
+    txBps: Math.max(0, (after.txBytes - before.txBytes) / seconds),
+  }
+}
+
+function osCores(): CpuTimes[] {
+  return os.cpus().map(({ times }) => {
+    const busy = times.user + times.nice + times.sys + times.irq
+    return { busy, total: busy + times.idle }
+  })
+}
+
+function sum(cores: CpuTimes[]): CpuTimes {
+  return cores.reduce(
+    (all, core) => ({ busy: all.busy + core.busy, total: all.total + core.total }),
+    {
+      busy: 0,
+      total: 0,
+    },
+  )
+}
+
+function loadAverage(): [number, number, number] {
+  const [one = 0, five = 0, fifteen = 0] = os.loadavg()
+  return [one, five, fifteen]
+}
+
+/** The value, or null when reading it failed: one unreadable source never stops a sample. */
+async function settle<T>(promise: Promise<T>): Promise<T | null> {
+  try {
+    return await promise
+  } catch {
+    return null
+  }
+}
