@@ -1,0 +1,168 @@
+import type { PerfReport, ScenarioRecord } from '../src/types.js'
+import { reportPassed, scenarioPassed } from './collect.js'
+import {
+  findRow,
+  formatCount,
+  formatMs,
+  formatValue,
+  hostLevels,
+  objectiveColumns,
+  round,
+} from './format.js'
+
+/** How the console summary is drawn. */
+export interface ConsoleOptions {
+  /** ANSI colours. Off when the output is not a terminal or `NO_COLOR` is set (see `useColor`). */
+  color: boolean
+  /** Where the report files went, listed after the totals. */
+  files?: string[]
+  /** Widest a scenario name may be before it is cut, characters. Default 40. */
+  nameWidth?: number
+}
+
+/** Colour only for a terminal, and never when `NO_COLOR` is set (https://no-color.org). */
+export function useColor(
+  stream: { isTTY?: boolean } = process.stdout,
+  env: NodeJS.ProcessEnv = process.env,
+): boolean {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true
+  return stream.isTTY === true
+}
+
+const HEADINGS = [
+  'scenario',
+  'tags',
+  'requests',
+  'req/s',
+  'p50',
+  'p95',
+  'p99',
+  'success',
+  'objectives',
+  'host',
+]
+
+/** The console summary: one row per scenario, warnings, tests without a scenario, totals, files. */
+export function renderConsole(report: PerfReport, options: ConsoleOptions): string {
+  const paint = painter(options.color)
+  const nameWidth = options.nameWidth ?? 40
+  const columns = objectiveColumns(report.scenarios)
+
+  const rows = report.scenarios.map(scenario => {
+    const objectives = columns
+      .map(column => ({ label: column.label, row: findRow(scenario, column.metric) }))
+      .filter(({ row }) => row !== undefined)
+      .map(({ label, row }) => (row?.passed ? paint.green(`${label} ✓`) : paint.red(`${label} ✗`)))
+    const host = hostLevels(scenario).map(({ resource, level }) => {
+      const text = `${resource} ${level}`
+      return level === 'critical'
+        ? paint.red(text)
+        : level === 'warning'
+          ? paint.yellow(text)
+          : text
+    })
+    const name = clip(scenario.name, nameWidth)
+    return [
+      scenarioPassed(scenario) ? name : paint.red(name),
+      scenario.tags.join(','),
+      formatCount(scenario.requests?.total),
+      formatCount(round(scenario.throughputRps)),
+      formatMs(scenario.latencyMs?.p50),
+      formatMs(scenario.latencyMs?.p95),
+      formatMs(scenario.latencyMs?.p99),
+      formatValue(scenario.successRate, '%'),
+      objectives.join(' ') || paint.dim('none'),
+      host.join(' ') || paint.dim('–'),
+    ]
+  })
+
+  const lines: string[] = ['', paint.bold('Performance'), '']
+  if (rows.length > 0) lines.push(...table(HEADINGS.map(paint.bold), rows))
+  for (const scenario of report.scenarios) lines.push(...warnings(scenario, paint))
+  for (const test of report.tests) {
+    const state = test.state === 'failed' ? paint.red('failed ') : paint.dim(`${test.state} `)
+    const error = test.error ? paint.dim(` (${clip(firstLine(test.error), 100)})`) : ''
+    lines.push(`  ${state} ${test.name}${error}`)
+  }
+
+  lines.push('', totals(report, paint))
+  for (const file of options.files ?? []) lines.push(`  report: ${file}`)
+  lines.push('')
+  return lines.join('\n')
+}
+
+function warnings(scenario: ScenarioRecord, paint: Painter): string[] {
+  const out: string[] = []
+  if (scenario.host?.saturated) {
+    const reason = scenario.host.saturationReason ?? 'the load generator was saturated'
+    out.push(paint.yellow(`  ⚠ ${scenario.name}: ${reason}; its latency figures are inflated`))
+  }
+  if (scenario.aborted) {
+    out.push(
+      paint.yellow(`  ⚠ ${scenario.name}: stopped early (${scenario.stopReason ?? 'aborted'})`),
+    )
+  }
+  return out
+}
+
+function totals(report: PerfReport, paint: Painter): string {
+  const { scenarios, passed, failed, skipped } = report.summary
+  const verdict = reportPassed(report) ? paint.green('PASS') : paint.red('FAIL')
+  const failedTests = report.tests.filter(test => test.state === 'failed').length
+  const parts = [`${scenarios} scenario${scenarios === 1 ? '' : 's'}`, `${passed} passed`]
+  parts.push(failed ? paint.red(`${failed} failed`) : `${failed} failed`)
+  if (skipped) parts.push(`${skipped} skipped`)
+  if (failedTests)
+    parts.push(paint.red(`${failedTests} other test${failedTests === 1 ? '' : 's'} failed`))
+  return `  ${verdict} ${parts.join(', ')}`
+}
+
+// A table whose column widths ignore ANSI codes, so colour does not break the alignment.
+function table(headings: string[], rows: string[][]): string[] {
+  const widths = headings.map((heading, column) =>
+    Math.max(visible(heading), ...rows.map(row => visible(row[column] ?? ''))),
+  )
+  const line = (cells: string[]) =>
+    `  ${cells
+      .map((cell, column) => cell + ' '.repeat((widths[column] ?? 0) - visible(cell)))
+      .join('  ')
+      .trimEnd()}`
+  return [line(headings), ...rows.map(line)]
+}
+
+interface Painter {
+  bold(text: string): string
+  dim(text: string): string
+  green(text: string): string
+  red(text: string): string
+  yellow(text: string): string
+}
+
+function painter(color: boolean): Painter {
+  const wrap = (open: number, close: number) => (text: string) =>
+    color ? `\u001b[${open}m${text}\u001b[${close}m` : text
+  return {
+    bold: wrap(1, 22),
+    dim: wrap(2, 22),
+    green: wrap(32, 39),
+    red: wrap(31, 39),
+    yellow: wrap(33, 39),
+  }
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching ANSI escape codes is the point
+const ANSI = /\u001b\[[0-9;]*m/g
+
+function visible(text: string): number {
+  return [...text.replace(ANSI, '')].length
+}
+
+function clip(text: string, width: number): string {
+  const chars = [...text]
+  return chars.length <= width ? text : `${chars.slice(0, width - 1).join('')}…`
+}
+
+function firstLine(text: string): string {
+  return text.split('\n', 1)[0] ?? ''
+}

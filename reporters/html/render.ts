@@ -1,0 +1,126 @@
+import { formatDuration } from '../../src/config/duration.js'
+import type { PerfReport } from '../../src/types.js'
+import { reportPassed, scenarioPassed } from '../collect.js'
+import { formatBytes } from '../format.js'
+import { chartAssets } from './assets.js'
+import { chartData } from './chart-data.js'
+import { CLIENT_SCRIPT } from './client.js'
+import { complianceTable } from './compliance.js'
+import { escapeHtml as e, jsonForScript } from './escape.js'
+import { scenarioSection } from './scenario.js'
+import { STYLES } from './styles.js'
+
+// The page may load nothing from anywhere: everything it needs is inline. The policy makes that
+// a rule the browser enforces, not only a habit of this renderer.
+const CSP =
+  "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
+
+/** `perf-report.html`: one self-contained page (uPlot, styles and data inline; no request). */
+export function renderHtml(report: PerfReport, title = 'Performance report'): string {
+  const assets = chartAssets()
+  const charts = chartData(report.scenarios)
+  const passed = reportPassed(report)
+
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${CSP}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="vitest-perf ${e(report.tool.version)}">
+<title>${e(title)}: ${passed ? 'pass' : 'fail'}</title>
+<style>${assets.css}</style>
+<style>${STYLES}</style>
+</head>
+<body>
+<main>
+${header(report, title, passed)}
+<h2>Compliance</h2>
+${complianceTable(report)}
+${otherTests(report)}
+${insightsSummary(report)}
+<h2>Scenarios</h2>
+${report.scenarios.map((scenario, index) => scenarioSection(scenario, index, charts[index]!)).join('\n')}
+<footer>vitest-perf ${e(report.tool.version)} · schema version ${report.schemaVersion} · latency percentiles are HDR histogram values (3 significant digits)</footer>
+</main>
+<script type="application/json" id="perf-data">${jsonForScript({ scenarios: charts })}</script>
+<script>${assets.script}</script>
+<script>${CLIENT_SCRIPT}</script>
+</body>
+</html>
+`
+}
+
+function header(report: PerfReport, title: string, passed: boolean): string {
+  const env = report.environment
+  const { scenarios, passed: ok, failed, skipped } = report.summary
+  const took = Date.parse(report.finishedAt) - Date.parse(report.startedAt)
+  const items: Array<[string, string]> = [
+    ['started', report.startedAt],
+    ['duration', formatDuration(Number.isFinite(took) ? Math.max(0, took) : 0)],
+    ['base URL', env.baseUrl ?? 'not set'],
+    ['node', env.node],
+    ['os', env.os],
+    ['cpus', `${env.cpus} × ${env.cpuModel}`],
+    ['memory', formatBytes(env.memoryBytes)],
+    ['ci', env.ci ? 'yes' : 'no'],
+  ]
+  return `<header>
+<h1>${e(title)}</h1>
+<p><span class="verdict ${passed ? 'pass' : 'fail'}" id="verdict">${passed ? 'PASS' : 'FAIL'}</span>
+<span id="summary">${scenarios} scenarios: ${ok} passed, ${failed} failed, ${skipped} skipped</span></p>
+<div class="facts">${items.map(([label, value]) => `<div><b>${e(label)}</b>${e(value)}</div>`).join('')}</div>
+</header>`
+}
+
+function otherTests(report: PerfReport): string {
+  if (report.tests.length === 0) return ''
+  const rows = report.tests
+    .map(test => {
+      const css = test.state === 'failed' ? 'fail' : test.state === 'passed' ? 'pass' : 'none'
+      return `<tr><td class="name">${e(test.name)}</td><td class="mono">${e(test.file)}</td><td>${test.tags
+        .map(tag => `<span class="chip">${e(tag)}</span>`)
+        .join(
+          '',
+        )}</td><td class="${css}">${e(test.state)}</td><td>${test.error ? `<div class="error">${e(test.error)}</div>` : ''}</td></tr>`
+    })
+    .join('')
+  return `<h2>Tests without a scenario</h2><p class="muted">Skipped tests (including those filtered out by tag), tests that failed before their load ran, and plain tests.</p>
+<div class="table-wrap"><table id="other-tests"><thead><tr><th>test</th><th>file</th><th>tags</th><th>state</th><th>error</th></tr></thead><tbody>${rows}</tbody></table></div>`
+}
+
+function insightsSummary(report: PerfReport): string {
+  const items: string[] = []
+  report.scenarios.forEach((scenario, index) => {
+    const insights = scenario.insights
+    const link = `<a href="#s-${index}">${e(scenario.name)}</a>`
+    if (scenario.host?.saturated)
+      items.push(`<li>${link}: <span class="sev-warning">generator saturated</span></li>`)
+    if (!insights) return
+    for (const advice of insights.advice) {
+      items.push(
+        `<li>${link}: <span class="sev-${e(advice.severity)}">${e(advice.severity)}</span> ${e(advice.message)}</li>`,
+      )
+    }
+    const found = insights.anomalies.length + insights.levelShifts.length + insights.trends.length
+    if (found) {
+      items.push(
+        `<li>${link}: ${insights.anomalies.length} anomalies, ${insights.levelShifts.length} level shifts, ${insights.trends.length} trends</li>`,
+      )
+    }
+  })
+  const regressions = report.scenarios.filter(
+    scenario => scenario.baseline?.verdict === 'regressed',
+  ).length
+  if (regressions)
+    items.unshift(
+      `<li><span class="sev-critical">${regressions} scenario(s) regressed</span> against the baseline</li>`,
+    )
+  const failed = report.scenarios.filter(scenario => !scenarioPassed(scenario)).length
+  if (failed)
+    items.unshift(
+      `<li><span class="sev-critical">${failed} scenario(s) missed an objective or failed</span></li>`,
+    )
+  if (items.length === 0) return ''
+  return `<h2>Insights</h2><ul class="insights" id="insights">${items.join('')}</ul>`
+}

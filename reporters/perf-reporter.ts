@@ -1,0 +1,127 @@
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs'
+import { relative, resolve } from 'node:path'
+import type { Reporter, TestModule, Vitest } from 'vitest/node'
+import type { PerfReport } from '../src/types.js'
+import { buildReport, collectTests } from './collect.js'
+import { renderConsole, useColor } from './console.js'
+import { environmentInfo, toolVersion } from './environment.js'
+import { renderHtml } from './html/render.js'
+import { addInsights, defaultInsights, type InsightsApi } from './insights.js'
+import { renderJson } from './json.js'
+import { renderMarkdown } from './markdown.js'
+import {
+  type PerfReporterOptions,
+  type ResolvedReporterOptions,
+  resolveReporterOptions,
+} from './options.js'
+import { redact } from './redact.js'
+
+/** File name of the JSON report inside `outputDir`. */
+export const JSON_FILE = 'perf-report.json'
+/** File name of the HTML report inside `outputDir`. */
+export const HTML_FILE = 'perf-report.html'
+
+/**
+ * The vitest-perf compliance reporter. When the run ends it reads every test's `meta.perf`
+ * (so it gives the same report live and after `--merge-reports`), builds the report, redacts
+ * secrets, writes `perf-report.json` and `perf-report.html`, prints a summary table, and appends
+ * a Markdown table to `GITHUB_STEP_SUMMARY` when that is set.
+ */
+export class PerfReporter implements Reporter {
+  /** The options with defaults filled in. */
+  readonly options: ResolvedReporterOptions
+  /** The report of the last run (redacted), once it ended. */
+  report: PerfReport | undefined
+  /** Absolute paths of the files the last run wrote. */
+  files: string[] = []
+
+  private ctx: Vitest | undefined
+  private runStartedAt = Date.now()
+  private readonly insights: InsightsApi
+
+  /** Throws `PerfConfigError` on a bad option, before any test runs. */
+  constructor(options: PerfReporterOptions = {}, insights: InsightsApi = defaultInsights) {
+    this.options = resolveReporterOptions(options)
+    this.insights = insights
+  }
+
+  onInit(ctx: Vitest): void {
+    this.ctx = ctx
+    this.runStartedAt = Date.now()
+  }
+
+  onTestRunStart(): void {
+    this.runStartedAt = Date.now()
+  }
+
+  async onTestRunEnd(testModules: ReadonlyArray<TestModule>): Promise<void> {
+    const tests = collectTests(testModules)
+    const built = buildReport(tests, {
+      runStartedAt: this.runStartedAt,
+      runFinishedAt: Date.now(),
+      environment: environmentInfo(),
+      toolVersion: toolVersion(),
+    })
+    const notes = addInsights(built, this.options.baseline, this.insights)
+    // Redaction comes last, after insights, so nothing computed later can reintroduce a secret.
+    const report = redact(built)
+    this.report = report
+
+    this.files = this.write(report)
+    this.print(report, notes)
+    this.appendStepSummary(report)
+  }
+
+  private write(report: PerfReport): string[] {
+    const dir = resolve(this.ctx?.config.root ?? process.cwd(), this.options.outputDir)
+    const files: string[] = []
+    try {
+      mkdirSync(dir, { recursive: true })
+      if (this.options.json) {
+        const file = resolve(dir, JSON_FILE)
+        writeFileSync(file, renderJson(report))
+        files.push(file)
+      }
+      if (this.options.html) {
+        const file = resolve(dir, HTML_FILE)
+        writeFileSync(file, renderHtml(report, this.options.title))
+        files.push(file)
+      }
+    } catch (error) {
+      this.error(`vitest-perf: could not write the report to ${dir}: ${(error as Error).message}`)
+    }
+    return files
+  }
+
+  private print(report: PerfReport, notes: string[]): void {
+    if (!this.options.console) return
+    const text = renderConsole(report, {
+      color: useColor(process.stdout),
+      files: this.files.map(file => relative(process.cwd(), file) || file),
+    })
+    this.log(text)
+    for (const note of notes) this.log(`  note: ${note}`)
+  }
+
+  private appendStepSummary(report: PerfReport): void {
+    const target = process.env.GITHUB_STEP_SUMMARY
+    if (!target) return
+    try {
+      appendFileSync(target, renderMarkdown(report, this.options.title))
+    } catch (error) {
+      this.error(
+        `vitest-perf: could not append to GITHUB_STEP_SUMMARY: ${(error as Error).message}`,
+      )
+    }
+  }
+
+  private log(text: string): void {
+    if (this.ctx) this.ctx.logger.log(text)
+    else process.stdout.write(`${text}\n`)
+  }
+
+  private error(text: string): void {
+    if (this.ctx) this.ctx.logger.error(text)
+    else process.stderr.write(`${text}\n`)
+  }
+}
