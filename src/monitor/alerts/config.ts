@@ -1,0 +1,206 @@
+import { describe, invalidOption, PerfConfigError } from '../../errors.js'
+import { validateLevels } from '../../slo/levels.js'
+import type { LevelThresholds } from '../../types.js'
+import type { Notifier } from '../notifiers/types.js'
+import type { AlertOptions, AlertRule, AlertSeverity, LeveledResource } from '../types.js'
+import { SEVERITIES } from './types.js'
+
+/**
+ * How the built-in rules judge, beyond what `AlertOptions` says. Every field has a default,
+ * named in its doc; the defaults are the documented behaviour of the monitor's alerts.
+ */
+export interface RuleTuning {
+  /** A latency alert resolves once the value is at or below this share of its budget; 0.9. */
+  latencyClearRatio?: number
+  /** A resource alert resolves once the value is this many percent points below its level; 5. */
+  resourceHysteresis?: number
+  /** Endpoints without an availability objective: error rate (percent) that fires; 10. */
+  errorRateAbove?: number
+  /** ...and the error rate (percent) at or below which it resolves; 5. */
+  errorRateClear?: number
+  /** An `endpoint_down` alert resolves once availability is back at or above this; 50. */
+  downClearAvailability?: number
+  /** Raise `anomaly` alerts (low) from the insights' anomalies; true. */
+  anomalies?: boolean
+  /** An anomaly counts while it is at most this old, ms; default three intervals. */
+  anomalyWindowMs?: number
+  /** Raise `predicted_breach` alerts (low) from the predictions; true. */
+  predictions?: boolean
+}
+
+/**
+ * Options of `createAlertManager`. A `ResolvedMonitorOptions` fits as is (the monitor core
+ * passes its own); the fields after `alerts` are the alerting side's extras.
+ */
+export interface AlertManagerOptions {
+  /** The sampling interval, ms; sets the default `for` (two intervals). Default 30000. */
+  intervalMs?: number
+  /** Level bands of host resources, percent; default the library's `defaultLevels`. */
+  levels?: Partial<Record<LeveledResource, LevelThresholds>>
+  /** Rules, `for`, repeat interval and notifier configs (the monitor's `alerts` option). */
+  alerts?: AlertOptions
+  /** The clock, epoch ms; default `Date.now`. */
+  clock?: () => number
+  /** Notifier instances to use instead of building them from `alerts.notifiers` or the env. */
+  notifierInstances?: Notifier[]
+  /** Where `notifiersFromEnv` reads when `alerts.notifiers` is empty; default `process.env`.
+   * Pass `{}` to use no notifier from the environment. */
+  env?: Record<string, string | undefined>
+  tuning?: RuleTuning
+}
+
+/** The options after defaults and validation: what the rule builders read. */
+export interface AlertConfig {
+  intervalMs: number
+  levels: Record<LeveledResource, LevelThresholds>
+  defaultRules: boolean
+  forMs: number
+  repeatIntervalMs: number
+  rules: AlertRule[]
+  tuning: Required<RuleTuning>
+}
+
+/** Names the built-in rules take; a configured rule may not reuse them. */
+export const BUILT_IN_RULES = [
+  'endpoint_down',
+  'endpoint_latency',
+  'endpoint_availability',
+  'endpoint_error_rate',
+  'host_resource_warning',
+  'host_resource_critical',
+  'host_disk_critical',
+  'anomaly',
+  'predicted_breach',
+] as const
+
+const FOUR_HOURS_MS = 4 * 60 * 60 * 1000
+
+/**
+ * Fills defaults and checks every alert option before any rule runs. Throws
+ * `PerfConfigError` naming the option (`alerts.rules[1].comparator`), the value and what is
+ * allowed.
+ */
+export function resolveAlertConfig(options: AlertManagerOptions = {}): AlertConfig {
+  const intervalMs = options.intervalMs ?? 30_000
+  if (!Number.isFinite(intervalMs) || intervalMs <= 0) {
+    throw invalidOption('intervalMs', intervalMs, 'allowed: a number of ms greater than 0')
+  }
+  const alerts = options.alerts ?? {}
+  const forMs = nonNegative(alerts.forMs ?? 2 * intervalMs, 'alerts.forMs')
+  const repeatIntervalMs = nonNegative(
+    alerts.repeatIntervalMs ?? FOUR_HOURS_MS,
+    'alerts.repeatIntervalMs',
+  )
+
+  return {
+    intervalMs,
+    levels: validateLevels(options.levels ?? {}, 'levels'),
+    defaultRules: alerts.defaultRules ?? true,
+    forMs,
+    repeatIntervalMs,
+    rules: validateRules(alerts.rules ?? [], forMs),
+    tuning: resolveTuning(options.tuning ?? {}, intervalMs),
+  }
+}
+
+function resolveTuning(tuning: RuleTuning, intervalMs: number): Required<RuleTuning> {
+  const resolved: Required<RuleTuning> = {
+    latencyClearRatio: tuning.latencyClearRatio ?? 0.9,
+    resourceHysteresis: tuning.resourceHysteresis ?? 5,
+    errorRateAbove: tuning.errorRateAbove ?? 10,
+    errorRateClear: tuning.errorRateClear ?? 5,
+    downClearAvailability: tuning.downClearAvailability ?? 50,
+    anomalies: tuning.anomalies ?? true,
+    anomalyWindowMs: tuning.anomalyWindowMs ?? 3 * intervalMs,
+    predictions: tuning.predictions ?? true,
+  }
+  const ratio = resolved.latencyClearRatio
+  if (!(ratio > 0 && ratio <= 1)) {
+    throw invalidOption('tuning.latencyClearRatio', ratio, 'allowed: a ratio in (0, 1]')
+  }
+  for (const key of ['resourceHysteresis', 'errorRateAbove', 'errorRateClear'] as const) {
+    percent(resolved[key], `tuning.${key}`)
+  }
+  percent(resolved.downClearAvailability, 'tuning.downClearAvailability')
+  if (resolved.errorRateClear > resolved.errorRateAbove) {
+    throw invalidOption(
+      'tuning.errorRateClear',
+      resolved.errorRateClear,
+      `allowed: a percent at or below tuning.errorRateAbove (${resolved.errorRateAbove})`,
+    )
+  }
+  nonNegative(resolved.anomalyWindowMs, 'tuning.anomalyWindowMs')
+  return resolved
+}
+
+function validateRules(rules: AlertRule[], forMs: number): AlertRule[] {
+  if (!Array.isArray(rules)) throw invalidOption('alerts.rules', rules, 'allowed: an array')
+  const names = new Set<string>()
+
+  return rules.map((rule, index) => {
+    const at = `alerts.rules[${index}]`
+    if (rule === null || typeof rule !== 'object') {
+      throw invalidOption(at, rule, 'allowed: { name, severity, component, metric, ... }')
+    }
+    text(rule.name, `${at}.name`)
+    if ((BUILT_IN_RULES as readonly string[]).includes(rule.name) || names.has(rule.name)) {
+      throw new PerfConfigError(
+        `${at}.name`,
+        `${at}.name: got ${describe(rule.name)}; rule names must be unique and not one of ` +
+          `the built-in rules (${BUILT_IN_RULES.join(', ')})`,
+      )
+    }
+    names.add(rule.name)
+    if (!SEVERITIES.includes(rule.severity as AlertSeverity)) {
+      throw invalidOption(`${at}.severity`, rule.severity, `allowed: ${SEVERITIES.join(', ')}`)
+    }
+    text(rule.component, `${at}.component`)
+    text(rule.metric, `${at}.metric`)
+    if (rule.comparator !== '>' && rule.comparator !== '<') {
+      throw invalidOption(`${at}.comparator`, rule.comparator, "allowed: '>' or '<'")
+    }
+    if (typeof rule.threshold !== 'number' || !Number.isFinite(rule.threshold)) {
+      throw invalidOption(`${at}.threshold`, rule.threshold, 'allowed: a finite number')
+    }
+
+    const clearThreshold = rule.clearThreshold ?? defaultClear(rule.threshold, rule.comparator)
+    const safeSide =
+      rule.comparator === '>' ? clearThreshold <= rule.threshold : clearThreshold >= rule.threshold
+    if (!Number.isFinite(clearThreshold) || !safeSide) {
+      const side = rule.comparator === '>' ? 'at or below' : 'at or above'
+      throw invalidOption(
+        `${at}.clearThreshold`,
+        rule.clearThreshold,
+        `allowed: a finite number ${side} the threshold (${rule.threshold})`,
+      )
+    }
+    const ruleFor = nonNegative(rule.forMs ?? forMs, `${at}.forMs`)
+    return { ...rule, clearThreshold, forMs: ruleFor }
+  })
+}
+
+/** 10% of the threshold on the safe side: below it for `>`, above it for `<`. */
+function defaultClear(threshold: number, comparator: '>' | '<'): number {
+  const band = Math.abs(threshold) * 0.1
+  return comparator === '>' ? threshold - band : threshold + band
+}
+
+function nonNegative(value: number, option: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw invalidOption(option, value, 'allowed: a number of ms, 0 or more')
+  }
+  return value
+}
+
+function percent(value: number, option: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 100) {
+    throw invalidOption(option, value, 'allowed: a percent from 0 to 100')
+  }
+  return value
+}
+
+function text(value: unknown, option: string): void {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw invalidOption(option, value, 'allowed: a non-empty string')
+  }
+}

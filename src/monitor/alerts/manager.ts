@@ -1,0 +1,259 @@
+import { logger } from '../../config/logger.js'
+import type { Notifier } from '../notifiers/types.js'
+import type {
+  AlertInput,
+  HealthProblem,
+  AlertManager as MonitorAlertManager,
+  MonitorSnapshot,
+} from '../types.js'
+import { fingerprint } from './fingerprint.js'
+import type { AlertCheck, AlertNotification, AlertObservation, AlertRecord } from './types.js'
+import { SEVERITIES, SEVERITY_PRIORITY } from './types.js'
+
+/** What `AlertManager` is built from; `createAlertManager` compiles the checks from options. */
+export interface AlertManagerInit {
+  checks: AlertCheck[]
+  /** Every fired, repeated and resolved event is queued to each (queuing never blocks). */
+  notifiers?: Notifier[]
+  /** The clock, epoch ms; default `Date.now`. Tests inject their own. */
+  clock?: () => number
+  /** How many resolved alerts `recent()` keeps, newest first; default 100. */
+  resolvedHistory?: number
+}
+
+interface Tracked {
+  alert: AlertRecord
+  check: AlertCheck
+  /** Epoch ms behind `alert.activeAt`. */
+  activeAt: number
+  /** Epoch ms behind `alert.lastNotifiedAt`. */
+  lastNotifiedAt: number
+}
+
+/**
+ * Turns rule observations into alerts with a lifecycle. An alert whose condition holds is
+ * `pending`; it fires once the condition has held for the rule's `for` (a single bad sample
+ * pages nobody), and is dropped without a word if the condition lapses before. A firing
+ * alert resolves only when the value gets back past the clear bound, which sits on the safe
+ * side of the threshold (hysteresis), so a value hovering at the threshold fires once and
+ * stays fired instead of flapping. Alerts are keyed by the fingerprint of their labels, so
+ * the same condition seen every interval is one alert, notified once and then again only
+ * after the rule's repeat interval. A reading that could not be taken (value null) leaves an
+ * alert as it is.
+ */
+export class AlertManager implements MonitorAlertManager {
+  readonly #checks: AlertCheck[]
+  readonly #notifiers: Notifier[]
+  readonly #clock: () => number
+  readonly #resolvedHistory: number
+  readonly #tracked = new Map<string, Tracked>()
+  #recent: AlertRecord[] = []
+
+  constructor(init: AlertManagerInit) {
+    this.#checks = [...init.checks]
+    this.#notifiers = [...(init.notifiers ?? [])]
+    this.#clock = init.clock ?? Date.now
+    this.#resolvedHistory = init.resolvedHistory ?? 100
+  }
+
+  /** The compiled rules, in evaluation order. */
+  checks(): readonly AlertCheck[] {
+    return this.#checks
+  }
+
+  /** The notifiers events go to. */
+  notifiers(): readonly Notifier[] {
+    return this.#notifiers
+  }
+
+  /**
+   * Judges one interval with every rule and advances each alert's lifecycle. Takes the whole
+   * `AlertInput`, or a bare snapshot (no insights or predictions: those rules see nothing).
+   * Returns the events (fired, including repeats, before resolved) and queues each to the
+   * notifiers without waiting. A rule that throws is logged and skipped; its alerts keep
+   * their state.
+   */
+  evaluate(input: AlertInput | MonitorSnapshot, now: number = this.#clock()): AlertNotification[] {
+    const observed = this.#observe(toInput(input), now)
+    const events: AlertNotification[] = []
+
+    for (const [key, { check, observation }] of observed) {
+      const event = this.#advance(key, check, observation, now)
+      if (event) events.push(event)
+    }
+    events.sort((a, b) => rank(a) - rank(b))
+
+    for (const event of events) {
+      for (const notifier of this.#notifiers) notifier.notify(event)
+    }
+    return events
+  }
+
+  /** Pending and firing alerts: worst severity first, firing before pending, then oldest. */
+  active(): AlertRecord[] {
+    return [...this.#tracked.values()]
+      .map(tracked => structuredClone(tracked.alert))
+      .sort(
+        (a, b) =>
+          SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) ||
+          (a.state === b.state ? 0 : a.state === 'firing' ? -1 : 1) ||
+          a.activeAt.localeCompare(b.activeAt),
+      )
+  }
+
+  /** Firing alerts only: what the notifiers were told about. */
+  firing(): AlertRecord[] {
+    return this.active().filter(alert => alert.state === 'firing')
+  }
+
+  /** Recently resolved alerts, newest first, at most `resolvedHistory`. */
+  recent(): AlertRecord[] {
+    return this.#recent.map(alert => structuredClone(alert))
+  }
+
+  /** One problem per notifier whose last attempt failed, for the monitor's `/health`. */
+  problems(): HealthProblem[] {
+    const problems: HealthProblem[] = []
+    for (const notifier of this.#notifiers) {
+      const status = notifier.status()
+      if (status.lastError === null) continue
+      problems.push({
+        kind: 'notifier',
+        name: status.name,
+        message: `${status.lastError} (${status.failures} failed, ${status.dropped} dropped)`,
+        since: status.failingSince ?? status.lastErrorAt ?? new Date(this.#clock()).toISOString(),
+      })
+    }
+    return problems
+  }
+
+  /** Waits until every notifier has sent (or given up on) what was queued. */
+  async flush(): Promise<void> {
+    await Promise.all(this.#notifiers.map(notifier => notifier.flush()))
+  }
+
+  /** Closes the notifiers, giving queued events up to `timeoutMs` (default 5000) to go out. */
+  async close(timeoutMs = 5000): Promise<void> {
+    await Promise.all(this.#notifiers.map(notifier => notifier.close(timeoutMs)))
+  }
+
+  /** Runs every rule; observations with one fingerprint count once, a breaching one wins. */
+  #observe(input: AlertInput, now: number) {
+    const observed = new Map<string, { check: AlertCheck; observation: AlertObservation }>()
+    for (const check of this.#checks) {
+      let observations: AlertObservation[]
+      try {
+        observations = check.check(input, now)
+      } catch (error) {
+        logger().warn('alert rule failed; its alerts keep their state', {
+          rule: check.name,
+          error: error instanceof Error ? error.message : String(error),
+        })
+        continue
+      }
+
+      for (const observation of observations) {
+        const labels = { ...observation.labels, alertname: check.name }
+        const key = fingerprint(labels)
+        if (observed.get(key)?.observation.breaching && !observation.breaching) continue
+        observed.set(key, { check, observation: { ...observation, labels } })
+      }
+    }
+    return observed
+  }
+
+  /** One step of one alert's lifecycle; returns the event it caused, if any. */
+  #advance(key: string, check: AlertCheck, observation: AlertObservation, now: number) {
+    const tracked = this.#tracked.get(key)
+
+    if (!tracked) {
+      if (!observation.breaching) return undefined
+      const started = start(key, check, observation, now)
+      this.#tracked.set(key, started)
+      return check.forMs <= 0 ? fire(started, now, false) : undefined
+    }
+
+    update(tracked.alert, observation)
+    if (observation.value === null && !observation.breaching) return undefined
+
+    if (tracked.alert.state === 'pending') {
+      if (!observation.breaching) {
+        this.#tracked.delete(key)
+        return undefined
+      }
+      return now - tracked.activeAt >= check.forMs ? fire(tracked, now, false) : undefined
+    }
+
+    if (observation.clear) return this.#resolve(key, tracked, now)
+    const repeatDue =
+      check.repeatIntervalMs > 0 && now - tracked.lastNotifiedAt >= check.repeatIntervalMs
+    return repeatDue ? fire(tracked, now, true) : undefined
+  }
+
+  #resolve(key: string, tracked: Tracked, now: number): AlertNotification {
+    const { alert } = tracked
+    alert.state = 'resolved'
+    alert.resolvedAt = new Date(now).toISOString()
+    this.#tracked.delete(key)
+    this.#recent = [structuredClone(alert), ...this.#recent].slice(0, this.#resolvedHistory)
+    return { type: 'alert_resolved', alert: structuredClone(alert), repeat: false }
+  }
+}
+
+function start(key: string, check: AlertCheck, observation: AlertObservation, now: number) {
+  const alert: AlertRecord = {
+    fingerprint: key,
+    rule: check.name,
+    severity: check.severity,
+    priority: SEVERITY_PRIORITY[check.severity],
+    source: check.source,
+    state: 'pending',
+    labels: observation.labels,
+    summary: observation.summary,
+    value: observation.value,
+    threshold: observation.threshold,
+    clearThreshold: observation.clearThreshold,
+    unit: observation.unit,
+    activeAt: new Date(now).toISOString(),
+    firedAt: null,
+    resolvedAt: null,
+    lastNotifiedAt: null,
+    notifications: 0,
+    details: { ...(observation.details ?? {}) },
+  }
+  return { alert, check, activeAt: now, lastNotifiedAt: 0 }
+}
+
+function fire(tracked: Tracked, now: number, repeat: boolean): AlertNotification {
+  const { alert } = tracked
+  alert.state = 'firing'
+  alert.firedAt ??= new Date(now).toISOString()
+  alert.lastNotifiedAt = new Date(now).toISOString()
+  alert.notifications += 1
+  tracked.lastNotifiedAt = now
+  return { type: 'alert_fired', alert: structuredClone(alert), repeat }
+}
+
+/** Copies the latest reading onto the alert; a null value keeps the last known one. */
+function update(alert: AlertRecord, observation: AlertObservation): void {
+  if (observation.value !== null) alert.value = observation.value
+  alert.summary = observation.summary
+  alert.threshold = observation.threshold
+  alert.clearThreshold = observation.clearThreshold
+  if (observation.details) alert.details = { ...observation.details }
+}
+
+function rank(event: AlertNotification): number {
+  return event.type === 'alert_fired' ? 0 : 1
+}
+
+/** A bare snapshot becomes an input with no insights or predictions. */
+function toInput(input: AlertInput | MonitorSnapshot): AlertInput {
+  if ('snapshot' in input) return input
+  const generatedAt = input.time
+  return {
+    snapshot: input,
+    insights: { generatedAt, windowMinutes: 0, anomalies: [], trends: [], summary: [] },
+    predictions: { generatedAt, horizonMinutes: 0, predictions: [] },
+  }
+}

@@ -1,0 +1,7 @@
+export { buildRules } from './build.js'
+export { insightChecks } from './insights.js'
+export { objectiveChecks } from './objectives.js'
+export { resourceChecks } from './resources.js'
+export type { SeriesRef } from './series.js'
+export { formatValue, seriesValue, snapshotSeries } from './series.js'
+export { thresholdCheck } from './threshold.js'

@@ -1,0 +1,48 @@
+import type { AlertNotification, AlertRecord } from '../alerts/types.js'
+import type { WebhookNotifierConfig } from '../types.js'
+import { QueuedNotifier } from './queued.js'
+import { requireUrl } from './slack.js'
+import type { NotifierOptions } from './types.js'
+
+/** The body of the generic webhook: the event as the monitor has it, plus when it was sent. */
+export interface WebhookBody {
+  /** Bumped when the body changes shape. */
+  version: 1
+  type: 'alert_fired' | 'alert_resolved'
+  /** True for a reminder of a still-firing alert. */
+  repeat: boolean
+  alert: AlertRecord
+  /** ISO 8601. */
+  sentAt: string
+}
+
+/** The JSON body for one event. */
+export function webhookBody(event: AlertNotification, now = new Date()): WebhookBody {
+  return {
+    version: 1,
+    type: event.type,
+    repeat: event.repeat,
+    alert: event.alert,
+    sentAt: now.toISOString(),
+  }
+}
+
+/**
+ * POSTs alert events as JSON to any URL. The URL and every header value are treated as
+ * secrets (a token often rides in either).
+ */
+export function createWebhookNotifier(
+  config: Omit<WebhookNotifierConfig, 'kind'> & NotifierOptions,
+): QueuedNotifier {
+  const { url, headers = {}, ...options } = config
+  requireUrl(url, 'url')
+  return new QueuedNotifier(
+    {
+      kind: 'webhook',
+      url,
+      secrets: [url, ...Object.values(headers)],
+      build: event => ({ url, body: webhookBody(event), headers }),
+    },
+    options,
+  )
+}
