@@ -1,0 +1,31 @@
+import { createServer } from 'node:net'
+import { expect, test } from 'vitest'
+import { runPerf } from './run-perf.js'
+
+/** A loopback URL nothing listens on: a port the system just handed out and took back. */
+async function closedUrl(): Promise<string> {
+  const server = createServer()
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  const address = server.address()
+  const port = typeof address === 'object' && address ? address.port : 0
+  await new Promise(resolve => server.close(resolve))
+  return `http://127.0.0.1:${port}`
+}
+
+test.each(['PERF_BASE_URL', 'SUTAZAI_BASE_URL'])(
+  'an unreachable %s stops the whole run at once with a message naming it',
+  async name => {
+    const url = await closedUrl()
+    // The whole project, not a subset: every scenario would run (minutes) if the check missed.
+    const run = await runPerf([], { [name]: url })
+    try {
+      expect(run.code).not.toBe(0)
+      expect(run.output).toContain(`${name}=${url} is unreachable (connect ECONNREFUSED`)
+      expect(run.output).not.toMatch(/answers within its objectives|meets its objectives/)
+      expect(run.report()?.scenarios ?? []).toHaveLength(0)
+      expect(run.durationMs).toBeLessThan(30_000)
+    } finally {
+      await run.cleanup()
+    }
+  },
+)
