@@ -293,6 +293,10 @@ export interface LevelShift {
   before: number
   /** Mean after the shift. */
   after: number
+  /** Which way the level stepped. */
+  direction?: 'up' | 'down'
+  /** When the detector raised the alarm, seconds from the series start (at or after `t`). */
+  detectedAt?: number
   description: string
 }
 
@@ -331,6 +335,8 @@ export interface BaselineComparison {
   verdict: 'improved' | 'regressed' | 'unchanged'
   /** The noise threshold used, percent. */
   tolerancePct: number
+  /** How many per-second samples were compared on each side. */
+  samples?: { before: number; after: number }
   reason: string
 }
 

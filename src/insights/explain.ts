@@ -1,0 +1,70 @@
+import { logger } from '../config/logger.js'
+import type { Anomaly, LevelShift, LoadResult, ScenarioInsights, Trend } from '../types.js'
+import { type AdviceContext, advise, seriesOf } from './advice.js'
+import { type AnomalyOptions, detectAnomalies } from './anomalies.js'
+import { detectLevelShifts } from './level-shifts.js'
+import type { SeriesPoint } from './series.js'
+import { findTrend } from './trend.js'
+
+/** Most anomalies kept per series in a report, the most extreme ones. */
+const ANOMALIES_PER_SERIES = 10
+
+/**
+ * Everything the insights find in one scenario, as the reporter shows it: anomalies on the
+ * timeline's p95 (upward), throughput (either way) and errors (upward); trends on p95 and
+ * host memory; level shifts on p95, errors and host memory; and the advice rules.
+ * Seconds without a completed response are left out of the p95 series (their 0 is not a
+ * latency). It never throws: an analysis that fails is logged and left out.
+ */
+export function explainResult(result: LoadResult, context: AdviceContext = {}): ScenarioInsights {
+  const insights: ScenarioInsights = { anomalies: [], trends: [], levelShifts: [], advice: [] }
+  const timeline = Array.isArray(result?.timeline) ? result.timeline : []
+  const p95: SeriesPoint[] = []
+  const rps: SeriesPoint[] = []
+  const errors: SeriesPoint[] = []
+  for (const e of timeline) {
+    if (e.rps > 0) p95.push({ t: e.t, value: e.p95 })
+    rps.push({ t: e.t, value: e.rps })
+    errors.push({ t: e.t, value: e.errors })
+  }
+  const memory = result?.host ? seriesOf(result.host.samples, s => s.memory) : []
+
+  const guard = <T>(what: string, work: () => T[]): T[] => {
+    try {
+      return work()
+    } catch (error) {
+      logger().warn(`insights: ${what} skipped`, { label: result?.label, error: String(error) })
+      return []
+    }
+  }
+
+  const anomalies = (series: SeriesPoint[], options: AnomalyOptions): Anomaly[] =>
+    series.length ? detectAnomalies(series, { maxAnomalies: ANOMALIES_PER_SERIES, ...options }) : []
+  insights.anomalies = [
+    ...guard('p95 anomalies', () => anomalies(p95, { metric: 'p95', unit: 'ms', direction: 'up' })),
+    ...guard('rps anomalies', () => anomalies(rps, { metric: 'rps', unit: 'req/s' })),
+    ...guard('error anomalies', () =>
+      anomalies(errors, { metric: 'errors', unit: 'errors/s', direction: 'up' }),
+    ),
+  ].sort((a, b) => a.t - b.t)
+
+  const trend = (series: SeriesPoint[], metric: string, unit: string): Trend[] => {
+    const found = series.length ? findTrend(series, { metric, unit }) : null
+    return found ? [found] : []
+  }
+  insights.trends = [
+    ...guard('p95 trend', () => trend(p95, 'p95', 'ms')),
+    ...guard('memory trend', () => trend(memory, 'memory', '%')),
+  ]
+
+  const shifts = (series: SeriesPoint[], metric: string, unit: string): LevelShift[] =>
+    series.length ? detectLevelShifts(series, { metric, unit }) : []
+  insights.levelShifts = [
+    ...guard('p95 level shifts', () => shifts(p95, 'p95', 'ms')),
+    ...guard('error level shifts', () => shifts(errors, 'errors', 'errors/s')),
+    ...guard('memory level shifts', () => shifts(memory, 'memory', '%')),
+  ]
+
+  insights.advice = guard('advice', () => advise(result, context))
+  return insights
+}
