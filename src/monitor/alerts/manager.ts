@@ -69,7 +69,7 @@ export class AlertManager implements MonitorAlertManager {
   /**
    * Judges one interval with every rule and advances each alert's lifecycle. Takes the whole
    * `AlertInput`, or a bare snapshot (no insights or predictions: those rules see nothing).
-   * Returns the events (fired, including repeats, before resolved) and queues each to the
+   * Returns the events (fired, including repeats, before resolved; worst first) and queues each to the
    * notifiers without waiting. A rule that throws is logged and skipped; its alerts keep
    * their state.
    */
@@ -243,8 +243,9 @@ function update(alert: AlertRecord, observation: AlertObservation): void {
   if (observation.details) alert.details = { ...observation.details }
 }
 
+/** Fired before resolved, each worst severity first. */
 function rank(event: AlertNotification): number {
-  return event.type === 'alert_fired' ? 0 : 1
+  return (event.type === 'alert_fired' ? 0 : 10) + SEVERITIES.indexOf(event.alert.severity)
 }
 
 /** A bare snapshot becomes an input with no insights or predictions. */

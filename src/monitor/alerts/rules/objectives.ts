@@ -16,6 +16,8 @@ const LATENCY = ['p50', 'p95', 'p99'] as const
  *   back above the objective by half the remaining headroom (99 → 99.5, 90 → 95).
  * - `endpoint_error_rate` (high, P1), endpoints without an availability objective: error
  *   rate over `errorRateAbove` (10%); resolves at or below `errorRateClear` (5%).
+ * A fully down endpoint (nothing succeeded) raises `endpoint_down` only: the availability and
+ * error-rate alerts do not start then (one that already fires keeps firing until it clears).
  */
 export function objectiveChecks(config: AlertConfig): AlertCheck[] {
   const { forMs, repeatIntervalMs, tuning } = config
@@ -99,7 +101,8 @@ function availability(endpoint: EndpointSnapshot): AlertObservation[] {
   if (floor === undefined) return []
   const value = endpoint.availability
   const clearThreshold = 100 - (100 - floor) / 2
-  const breaching = value !== null && value < floor
+  // A fully down endpoint raises `endpoint_down` alone; this alert would only repeat it.
+  const breaching = value !== null && value > 0 && value < floor
   return [
     {
       labels: { component: endpoint.name, metric: 'availability' },
@@ -120,7 +123,7 @@ function availability(endpoint: EndpointSnapshot): AlertObservation[] {
 function errorRate(endpoint: EndpointSnapshot, above: number, clearAt: number): AlertObservation[] {
   if (endpoint.objectives.availability !== undefined) return []
   const value = endpoint.availability === null ? null : 100 - endpoint.availability
-  const breaching = value !== null && value > above
+  const breaching = value !== null && value > above && value < 100
   return [
     {
       labels: { component: endpoint.name, metric: 'error_rate' },
