@@ -1,41 +1,74 @@
 import type { HostSample } from '../types.js'
 
 /**
- * The samples kept for charts, at most `max`. When full, the older half is merged pair by pair
- * (means, and the worst loop delay), so the newest samples keep full detail, older ones get
- * coarser the older they are, and memory stays flat however long a soak runs. The newest
- * sample is never merged away. Judgements do not depend on this: they come from
- * `Distribution`, which sees every sample.
+ * The samples kept for charts, at most `max`. Every sample is kept until `max` is reached;
+ * then neighbouring points are merged pair by pair (weighted means, the worst loop delay) and
+ * from then on every two incoming samples become one point, then four, and so on. The whole
+ * recording stays evenly covered, memory stays flat however long a soak runs, and the newest
+ * sample is always the last point, unmerged, until the next one arrives. Judgements do not
+ * depend on this: they come from `Distribution`, which sees every sample.
  */
 export class SampleHistory {
-  #samples: HostSample[] = []
+  #points: HostSample[] = []
+  #weights: number[] = []
+  /** Samples per point from now on. */
+  #stride = 1
+  /** Samples not yet a whole point: merged into `#bucket`; the newest kept as it came. */
+  #bucket: { sample: HostSample; weight: number } | null = null
+  #newest: HostSample | null = null
 
   constructor(private readonly max: number) {}
 
   push(sample: HostSample): void {
-    this.#samples.push(sample)
-    if (this.#samples.length > this.max) this.#compact()
+    if (this.#newest) {
+      this.#bucket = this.#bucket
+        ? {
+            sample: mergeSamples(this.#bucket.sample, this.#newest, this.#bucket.weight, 1),
+            weight: this.#bucket.weight + 1,
+          }
+        : { sample: this.#newest, weight: 1 }
+      if (this.#bucket.weight >= this.#stride) this.#flush()
+    }
+    this.#newest = sample
+
+    while (this.length > this.max) this.#halve()
   }
 
-  /** A copy, oldest first. */
+  /** A copy, oldest first; the last element is the newest sample as it came. */
   all(): HostSample[] {
-    return this.#samples.slice()
+    const all = this.#points.slice()
+    if (this.#bucket) all.push(this.#bucket.sample)
+    if (this.#newest) all.push(this.#newest)
+    return all
   }
 
   get length(): number {
-    return this.#samples.length
+    return this.#points.length + (this.#bucket ? 1 : 0) + (this.#newest ? 1 : 0)
   }
 
-  #compact(): void {
-    const older = this.#samples.length >> 1
-    const pairs = older >> 1
-    const merged: HostSample[] = []
-    for (let i = 0; i < pairs; i++) {
-      merged.push(
-        mergeSamples(this.#samples[2 * i] as HostSample, this.#samples[2 * i + 1] as HostSample),
-      )
+  #flush(): void {
+    if (!this.#bucket) return
+    this.#points.push(this.#bucket.sample)
+    this.#weights.push(this.#bucket.weight)
+    this.#bucket = null
+  }
+
+  #halve(): void {
+    // A partial bucket joins the points first, so the merge below sees every old sample.
+    this.#flush()
+    const points: HostSample[] = []
+    const weights: number[] = []
+    for (let i = 0; i < this.#points.length; i += 2) {
+      const a = this.#points[i] as HostSample
+      const b = this.#points[i + 1]
+      const wa = this.#weights[i] as number
+      const wb = this.#weights[i + 1] ?? 0
+      points.push(b ? mergeSamples(a, b, wa, wb) : a)
+      weights.push(wa + wb)
     }
-    this.#samples = merged.concat(this.#samples.slice(pairs * 2))
+    this.#points = points
+    this.#weights = weights
+    this.#stride *= 2
   }
 }
 
@@ -89,8 +122,12 @@ export class Distribution {
   }
 }
 
-/** Two neighbouring samples as one covering both intervals, stamped with the later time. */
-export function mergeSamples(a: HostSample, b: HostSample): HostSample {
+/**
+ * Two neighbouring samples as one covering both spans, stamped with the later time. `wa` and
+ * `wb` are how many samples each already stands for, so means stay means of the raw samples.
+ */
+export function mergeSamples(a: HostSample, b: HostSample, wa = 1, wb = 1): HostSample {
+  const mean = (x: number | null, y: number | null) => weighted(x, y, wa, wb)
   const merged: HostSample = {
     t: b.t,
     cpu: mean(a.cpu, b.cpu),
@@ -99,16 +136,16 @@ export function mergeSamples(a: HostSample, b: HostSample): HostSample {
     rxBps: mean(a.rxBps, b.rxBps),
     txBps: mean(a.txBps, b.txBps),
     loopDelayP99Ms: Math.max(a.loopDelayP99Ms, b.loopDelayP99Ms),
-    loopUtilization: (a.loopUtilization + b.loopUtilization) / 2,
+    loopUtilization: mean(a.loopUtilization, b.loopUtilization) as number,
   }
 
   if (a.cpuCores !== undefined || b.cpuCores !== undefined) {
-    merged.cpuCores = meanArrays(a.cpuCores ?? null, b.cpuCores ?? null)
+    merged.cpuCores = meanArrays(a.cpuCores ?? null, b.cpuCores ?? null, wa, wb)
   }
   if (a.memoryUsedBytes !== undefined || b.memoryUsedBytes !== undefined) {
     merged.memoryUsedBytes = mean(a.memoryUsedBytes ?? null, b.memoryUsedBytes ?? null)
   }
-  if (b.disks) merged.disks = meanRecord(a.disks, b.disks)
+  if (b.disks) merged.disks = meanRecord(a.disks, b.disks, wa, wb)
   if (b.loadAverage !== undefined) merged.loadAverage = b.loadAverage
   if (b.loopDelayP50Ms !== undefined) {
     merged.loopDelayP50Ms = mean(a.loopDelayP50Ms ?? null, b.loopDelayP50Ms) as number
@@ -116,14 +153,18 @@ export function mergeSamples(a: HostSample, b: HostSample): HostSample {
   if (b.loopDelayMaxMs !== undefined) {
     merged.loopDelayMaxMs = Math.max(a.loopDelayMaxMs ?? 0, b.loopDelayMaxMs)
   }
-  if (b.processes) merged.processes = mergeProcesses(a.processes, b.processes)
-  if (a.custom || b.custom) merged.custom = meanRecord(a.custom, b.custom) as Record<string, number>
+  if (b.processes) merged.processes = mergeProcesses(a.processes, b.processes, wa, wb)
+  if (a.custom || b.custom) {
+    merged.custom = meanRecord(a.custom, b.custom, wa, wb) as Record<string, number>
+  }
   return merged
 }
 
 function mergeProcesses(
   a: HostSample['processes'],
   b: NonNullable<HostSample['processes']>,
+  wa: number,
+  wb: number,
 ): NonNullable<HostSample['processes']> {
   const merged: NonNullable<HostSample['processes']> = {}
   for (const [pid, later] of Object.entries(b)) {
@@ -132,7 +173,7 @@ function mergeProcesses(
     merged[pid] =
       later && earlier
         ? {
-            cpu: (earlier.cpu + later.cpu) / 2,
+            cpu: weighted(earlier.cpu, later.cpu, wa, wb) as number,
             rssBytes: Math.max(earlier.rssBytes, later.rssBytes),
           }
         : later
@@ -143,21 +184,29 @@ function mergeProcesses(
 function meanRecord(
   a: Record<string, number | null> | undefined,
   b: Record<string, number | null> | undefined,
+  wa: number,
+  wb: number,
 ): Record<string, number | null> {
   const merged: Record<string, number | null> = {}
   for (const key of new Set([...Object.keys(a ?? {}), ...Object.keys(b ?? {})])) {
-    merged[key] = mean(a?.[key] ?? null, b?.[key] ?? null)
+    merged[key] = weighted(a?.[key] ?? null, b?.[key] ?? null, wa, wb)
   }
   return merged
 }
 
-function meanArrays(a: number[] | null, b: number[] | null): number[] | null {
+function meanArrays(
+  a: number[] | null,
+  b: number[] | null,
+  wa: number,
+  wb: number,
+): number[] | null {
   if (!a || !b || a.length !== b.length) return b ?? a
-  return b.map((value, i) => ((a[i] as number) + value) / 2)
+  return b.map((value, i) => weighted(a[i] as number, value, wa, wb) as number)
 }
 
-function mean(a: number | null, b: number | null): number | null {
+/** The weighted mean; an unavailable side (null) leaves the other as it is. */
+function weighted(a: number | null, b: number | null, wa: number, wb: number): number | null {
   if (a === null) return b
   if (b === null) return a
-  return (a + b) / 2
+  return (a * wa + b * wb) / (wa + wb)
 }
