@@ -1,2 +1,8 @@
-// The matchers setup file: `setupFiles: ['vitest-perf/matchers']`. Filled in by the matchers work.
-export {}
+// The matchers setup file: `setupFiles: ['vitest-perf/matchers']` registers every matcher.
+// Importing this module's types also brings the `expect(...).toMeetP95()` declarations.
+import { expect } from 'vitest'
+import { perfMatchers } from './index.js'
+
+export type { LatencyMatcherOptions, ObjectivesArgument, PerfMatchers } from './index.js'
+
+expect.extend(perfMatchers)

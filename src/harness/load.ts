@@ -1,0 +1,75 @@
+import type { RunnerTestCase } from 'vitest'
+import { logger } from '../config/logger.js'
+import type { HostRecorder, RecordHostOptions } from '../host/index.js'
+import { recordHost } from '../host/index.js'
+import type { Scenario } from '../load/index.js'
+import { runLoad, validateScenario } from '../load/index.js'
+import { evaluate } from '../slo/evaluate.js'
+import type { HostSummary, LoadResult } from '../types.js'
+import { attachResult, recordCompliance } from './attach.js'
+import { currentTest } from './current-test.js'
+
+/**
+ * A scenario as `load()` takes it: the engine's `Scenario` plus `host`, the host-resource
+ * recorder's options, or `false` to run without it (default: on, with its defaults).
+ */
+export type LoadOptions = Scenario & { host?: false | RecordHostOptions }
+
+/**
+ * Runs a load scenario and returns its result. In order: validates the scenario (throws
+ * `PerfConfigError` before sending anything), starts the host recorder unless `host: false`,
+ * runs the engine, stops the recorder and puts its summary on `result.host`. Inside a
+ * Vitest test it then attaches the result to the test's `meta.perf.results` (plain JSON;
+ * a second scenario with the same label becomes `label #2`), records the compliance rows
+ * of `objectives` if given, and annotates the test with a one-line summary. Outside
+ * Vitest (a plain Node script) it only runs and returns.
+ */
+export function load(scenario: LoadOptions): Promise<LoadResult> {
+  // Read the current test now: after the first await a concurrent test may have taken over.
+  return loadInto(currentTest(), scenario)
+}
+
+/** `load()` for a given test (or none): what the `perfTest` fixture calls. */
+export async function loadInto(
+  test: RunnerTestCase | undefined,
+  scenario: LoadOptions,
+): Promise<LoadResult> {
+  const { host, ...engineScenario } = scenario ?? ({} as LoadOptions)
+  validateScenario(engineScenario)
+  const recorder = host === false ? null : recordHost(host)
+
+  let result: LoadResult
+  try {
+    result = await runLoad(engineScenario)
+  } catch (error) {
+    await stopQuietly(recorder)
+    throw error
+  }
+  result.host = await stopQuietly(recorder)
+
+  if (!test) return result
+
+  // Judged before relabelling, so a table keyed by the scenario's own label finds its row.
+  const rows =
+    engineScenario.objectives === undefined ? [] : evaluate(result, engineScenario.objectives)
+  const label = (await attachResult(result, test)) ?? result.label
+  result.label = label
+  recordCompliance(
+    rows.map(row => ({ ...row, scenario: label })),
+    test,
+  )
+  return result
+}
+
+/** Stops a recorder; a recorder failure never costs the user the load result. */
+async function stopQuietly(recorder: HostRecorder | null): Promise<HostSummary | null> {
+  if (!recorder) return null
+  try {
+    return await recorder.stop()
+  } catch (error) {
+    logger().warn('the host recorder failed to stop; the result has no host summary', {
+      error: String(error),
+    })
+    return null
+  }
+}
