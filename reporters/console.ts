@@ -81,9 +81,10 @@ export function renderConsole(report: PerfReport, options: ConsoleOptions): stri
   if (rows.length > 0) lines.push(...table(HEADINGS.map(paint.bold), rows))
   for (const scenario of report.scenarios) lines.push(...warnings(scenario, paint))
   for (const test of report.tests) {
-    const state = test.state === 'failed' ? paint.red('failed ') : paint.dim(`${test.state} `)
+    const label = test.state.padEnd(8)
+    const state = test.state === 'failed' ? paint.red(label) : paint.dim(label)
     const error = test.error ? paint.dim(` (${clip(firstLine(test.error), 100)})`) : ''
-    lines.push(`  ${state} ${test.name}${error}`)
+    lines.push(`  ${state}${test.name}${error}`)
   }
 
   lines.push('', totals(report, paint))

@@ -1,5 +1,9 @@
-import { readFileSync } from 'node:fs'
-import * as insightsModule from '../src/insights/index.js'
+import {
+  compareToBaseline,
+  explainResult,
+  findBaselineScenario,
+  readBaselineReport,
+} from '../src/insights/index.js'
 import type {
   BaselineComparison,
   LoadResult,
@@ -8,15 +12,24 @@ import type {
   ScenarioRecord,
 } from '../src/types.js'
 
-/** The three functions of `src/insights` the reporter calls (see the interface contract). */
+/** The functions of `src/insights` the reporter calls; replaceable so tests can feed fixed values. */
 export interface InsightsApi {
-  explainResult?: (result: LoadResult) => ScenarioInsights
-  compareToBaseline?: (result: LoadResult, baseline: LoadResult) => BaselineComparison
-  readBaselineReport?: (path: string) => PerfReport
+  explainResult: (result: LoadResult) => ScenarioInsights
+  compareToBaseline: (result: LoadResult, baseline: LoadResult) => BaselineComparison
+  readBaselineReport: (path: string, option?: string) => PerfReport
+  findBaselineScenario: (
+    report: PerfReport,
+    scenario: { label: string; name?: string },
+  ) => ScenarioRecord | null
 }
 
-/** The library's insights module, read by name so the reporter also works while a function is missing. */
-export const defaultInsights: InsightsApi = insightsModule as InsightsApi
+/** The library's own insights. */
+export const defaultInsights: InsightsApi = {
+  explainResult: result => explainResult(result),
+  compareToBaseline: (result, baseline) => compareToBaseline(result, baseline),
+  readBaselineReport,
+  findBaselineScenario,
+}
 
 /**
  * Fills `insights` on every scenario that ran, and `baseline` when a previous report is given.
@@ -29,68 +42,37 @@ export function addInsights(
   api: InsightsApi = defaultInsights,
 ): string[] {
   const notes: string[] = []
-  const explain = api.explainResult
-  if (explain) {
-    for (const scenario of report.scenarios) {
-      if (scenario.state === 'skipped' || !Array.isArray(scenario.timeline)) continue
-      try {
-        scenario.insights = explain(scenario)
-      } catch (error) {
-        notes.push(`insights for "${scenario.name}" failed: ${message(error)}`)
-      }
+  for (const scenario of report.scenarios) {
+    if (scenario.state === 'skipped' || !Array.isArray(scenario.timeline)) continue
+    try {
+      scenario.insights = api.explainResult(scenario)
+    } catch (error) {
+      notes.push(`insights for "${scenario.name}" failed: ${message(error)}`)
     }
   }
 
   if (!baselinePath) return notes
   let baseline: PerfReport
   try {
-    baseline = api.readBaselineReport
-      ? api.readBaselineReport(baselinePath)
-      : readReport(baselinePath)
+    baseline = api.readBaselineReport(baselinePath, 'baseline')
   } catch (error) {
-    notes.push(`baseline ${baselinePath} not used: ${message(error)}`)
-    return notes
-  }
-  const compare = api.compareToBaseline
-  if (!compare) {
-    notes.push('baseline given, but this build has no compareToBaseline()')
+    notes.push(`baseline not used: ${message(error)}`)
     return notes
   }
   for (const scenario of report.scenarios) {
-    const before = matchBaseline(scenario, baseline.scenarios ?? [])
-    if (!before) {
+    const before = api.findBaselineScenario(baseline, scenario)
+    if (!before || scenario.state === 'skipped') {
       scenario.baseline = null
       continue
     }
     try {
-      scenario.baseline = compare(scenario, before)
+      scenario.baseline = api.compareToBaseline(scenario, before)
     } catch (error) {
       scenario.baseline = null
       notes.push(`baseline comparison for "${scenario.name}" failed: ${message(error)}`)
     }
   }
   return notes
-}
-
-/** The same scenario in a previous report: same id, else same name, else same label and file. */
-export function matchBaseline(
-  scenario: ScenarioRecord,
-  previous: readonly ScenarioRecord[],
-): ScenarioRecord | undefined {
-  return (
-    previous.find(item => item.id === scenario.id && item.label === scenario.label) ??
-    previous.find(item => item.name === scenario.name) ??
-    previous.find(item => item.label === scenario.label && item.file === scenario.file)
-  )
-}
-
-// Used only while `readBaselineReport` is missing from src/insights.
-function readReport(path: string): PerfReport {
-  const parsed = JSON.parse(readFileSync(path, 'utf8')) as Partial<PerfReport>
-  if (parsed?.schemaVersion !== 1 || !Array.isArray(parsed.scenarios)) {
-    throw new Error('not a vitest-perf report (schemaVersion 1 with scenarios)')
-  }
-  return parsed as PerfReport
 }
 
 function message(error: unknown): string {

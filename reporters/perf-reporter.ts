@@ -97,7 +97,7 @@ export class PerfReporter implements Reporter {
     if (!this.options.console) return
     const text = renderConsole(report, {
       color: useColor(process.stdout),
-      files: this.files.map(file => relative(process.cwd(), file) || file),
+      files: this.files.map(displayPath),
     })
     this.log(text)
     for (const note of notes) this.log(`  note: ${note}`)
@@ -124,4 +124,10 @@ export class PerfReporter implements Reporter {
     if (this.ctx) this.ctx.logger.error(text)
     else process.stderr.write(`${text}\n`)
   }
+}
+
+// Relative to the working directory when the file is below it, else absolute.
+function displayPath(file: string): string {
+  const short = relative(process.cwd(), file)
+  return short && !short.startsWith('..') ? short : file
 }
