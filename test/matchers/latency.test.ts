@@ -1,5 +1,5 @@
-import type { RunnerTestCase } from 'vitest'
 import hdr from 'hdr-histogram-js'
+import type { RunnerTestCase } from 'vitest'
 import { describe, expect, it } from 'vitest'
 import { latency, makeResult } from '../slo/make-result.js'
 

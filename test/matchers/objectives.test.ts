@@ -1,6 +1,6 @@
-import type { HostSummary, ResourceJudgement } from '../../src/types.js'
 import { describe, expect, it } from 'vitest'
 import { defineObjectives } from '../../src/slo/index.js'
+import type { HostSummary, ResourceJudgement } from '../../src/types.js'
 import { makeResult } from '../slo/make-result.js'
 
 const result = makeResult()
@@ -101,9 +101,7 @@ describe('toMeetObjectives', () => {
     expect(failure(() => expect(result).toMeetObjectives({ p96: 10 } as never))).toMatch(
       /^toMeetObjectives: objectives.p96: unknown objective "p96"/,
     )
-    expect(failure(() => expect(result).toMeetObjectives('p95 is fast'))).toMatch(
-      /accepted forms/,
-    )
+    expect(failure(() => expect(result).toMeetObjectives('p95 is fast'))).toMatch(/accepted forms/)
     expect(failure(() => expect(result).toMeetObjectives({}))).toMatch(/objectives are empty/)
     expect(failure(() => expect(result).not.toMeetObjectives(undefined as never))).toMatch(
       /expected objectives/,
@@ -137,9 +135,7 @@ describe('toStayBelowResourceLevel', () => {
 
   it('passes below the level and fails at it, recording a row per resource', ({ task }) => {
     expect(withHost).toStayBelowResourceLevel('critical')
-    expect(failure(() => expect(withHost).toStayBelowResourceLevel('warning'))).toMatch(
-      /cpu/,
-    )
+    expect(failure(() => expect(withHost).toStayBelowResourceLevel('warning'))).toMatch(/cpu/)
     expect(withHost).toStayBelowResourceLevel('warning', ['memory'])
     expect(host).toStayBelowResourceLevel('critical')
     const rows = task.meta.perf?.compliance ?? []
@@ -154,9 +150,9 @@ describe('toStayBelowResourceLevel', () => {
     expect(failure(() => expect(result).toStayBelowResourceLevel('warning'))).toMatch(
       /has no host summary/,
     )
-    expect(
-      failure(() => expect(withHost).toStayBelowResourceLevel('normal' as 'warning')),
-    ).toMatch(/must be 'elevated', 'warning' or 'critical', received "normal"/)
+    expect(failure(() => expect(withHost).toStayBelowResourceLevel('normal' as 'warning'))).toMatch(
+      /must be 'elevated', 'warning' or 'critical', received "normal"/,
+    )
     expect(
       failure(() => expect(withHost).toStayBelowResourceLevel('warning', 'cpu' as never)),
     ).toMatch(/resources must be an array/)
