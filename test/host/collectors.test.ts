@@ -1,6 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { Logger } from '../../src/config/logger.js'
 import { createLogger, setLogger } from '../../src/config/logger.js'
 import { PerfConfigError } from '../../src/errors.js'
 import { recordHost } from '../../src/host/index.js'
@@ -97,5 +96,3 @@ describe('custom collectors', () => {
     await recorder.stop()
   })
 })
-
-export type { Logger }
