@@ -96,8 +96,10 @@ export function renderConsole(report: PerfReport, options: ConsoleOptions): stri
 function warnings(scenario: ScenarioRecord, paint: Painter): string[] {
   const out: string[] = []
   if (scenario.host?.saturated) {
-    const reason = scenario.host.saturationReason ?? 'the load generator was saturated'
-    out.push(paint.yellow(`  ⚠ ${scenario.name}: ${reason}; its latency figures are inflated`))
+    const reason = scenario.host.saturationReason ? ` (${scenario.host.saturationReason})` : ''
+    out.push(
+      paint.yellow(`  ⚠ ${scenario.name}: load generator saturated${reason}; latency is inflated`),
+    )
   }
   if (scenario.aborted) {
     out.push(
