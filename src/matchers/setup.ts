@@ -3,6 +3,11 @@
 import { expect } from 'vitest'
 import { perfMatchers } from './index.js'
 
-export type { LatencyMatcherOptions, ObjectivesArgument, PerfMatchers } from './index.js'
+export type {
+  LatencyMatcherOptions,
+  ObjectivesArgument,
+  PerfMatchers,
+  RegressionMatcherOptions,
+} from './index.js'
 
 expect.extend(perfMatchers)

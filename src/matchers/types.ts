@@ -1,6 +1,7 @@
 import type { ObjectiveRow, ObjectiveRowInput, Objectives } from '../slo/objectives.js'
-import type { ResourceLevel } from '../types.js'
+import type { LoadResult, ResourceLevel } from '../types.js'
 import type { LatencyMatcherOptions } from './latency.js'
+import type { RegressionMatcherOptions } from './regression.js'
 
 /**
  * The vitest-perf matchers. Each takes a `LoadResult` (from `load()` or `measure()`) or an
@@ -30,6 +31,11 @@ export interface PerfMatchers<R = unknown> {
    * some) reached `level` during the run. Needs the result's host summary.
    */
   toStayBelowResourceLevel(level: Exclude<ResourceLevel, 'normal'>, resources?: string[]): R
+  /**
+   * Not significantly slower than `baseline` by more than `tolerance` percent (default 5):
+   * per-second latency compared with a Mann-Whitney test and a bootstrap interval.
+   */
+  toNotRegressFrom(baseline: LoadResult | readonly number[], options?: RegressionMatcherOptions): R
 }
 
 /** What `toMeetObjectives` accepts. */
