@@ -23,6 +23,12 @@ export interface TrendOptions {
 export interface ThresholdOptions extends TrendOptions {
   /** Fit only the last `windowSeconds` of the series (the current trend). Default all of it. */
   windowSeconds?: number
+  /**
+   * Which side of the threshold counts as reaching it: `above` for a ceiling (latency,
+   * CPU, memory), `below` for a floor (availability, throughput). Default: the trend's
+   * direction decides (rising: `above`, falling: `below`).
+   */
+  side?: 'above' | 'below'
 }
 
 /** When, at the current trend, a series reaches a level. */
@@ -60,7 +66,7 @@ export function findTrend(series: Series, options: TrendOptions = {}): Trend | n
  * When the series, continuing on its least-squares line, reaches `threshold`: a resource
  * reaching its warning level, a latency reaching its objective. Returns null when there is
  * no meaningful trend (see `findTrend`) or the trend moves away from the threshold; returns
- * `reached: true` and 0 seconds when the fitted value is already past it.
+ * `reached: true` and 0 seconds when the fitted value is already past it (on `side`).
  * The estimate assumes the trend is linear; a curve that bends is predicted late or early.
  */
 export function timeToThreshold(
@@ -76,6 +82,10 @@ export function timeToThreshold(
   const windowSeconds = numberOption('windowSeconds', options.windowSeconds, Infinity, {
     above: 0,
   })
+  const side = options.side
+  if (side !== undefined && side !== 'above' && side !== 'below') {
+    throw invalidOption('side', side, "expected 'above' or 'below'")
+  }
 
   const last = points[points.length - 1]!
   let start = 0
@@ -85,14 +95,14 @@ export function timeToThreshold(
 
   const slopePerSecond = trend.slopePerMinute / 60
   const current = trend.fittedLast
-  const rising = slopePerSecond > 0
-  const reached = rising ? current >= threshold : current <= threshold
+  const ceiling = (side ?? (slopePerSecond > 0 ? 'above' : 'below')) === 'above'
+  const reached = ceiling ? current >= threshold : current <= threshold
   const { fittedLast: _omit, ...publicTrend } = trend
   if (reached) {
     return { threshold, current, reached, inSeconds: 0, at: last.t, trend: publicTrend }
   }
-  const towards = rising ? threshold > current : threshold < current
-  if (!towards || slopePerSecond === 0) return null
+  const towards = ceiling ? slopePerSecond > 0 : slopePerSecond < 0
+  if (!towards) return null
   const inSeconds = (threshold - current) / slopePerSecond
   return { threshold, current, reached, inSeconds, at: last.t + inSeconds, trend: publicTrend }
 }
