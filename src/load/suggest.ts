@@ -1,0 +1,31 @@
+/**
+ * The known name closest to a mistyped one, when it is close enough to be a typo: at most
+ * one edit for short names, two for longer ones. Undefined when nothing is that close.
+ */
+export function closestName(name: string, known: readonly string[]): string | undefined {
+  const limit = name.length <= 4 ? 1 : 2
+  let best: string | undefined
+  let bestDistance = limit + 1
+  for (const candidate of known) {
+    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase())
+    if (distance < bestDistance) {
+      best = candidate
+      bestDistance = distance
+    }
+  }
+  return best
+}
+
+/** Levenshtein distance: insertions, deletions and substitutions, each costing 1. */
+export function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i]
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1)
+      row.push(Math.min((previous[j] as number) + 1, (row[j - 1] as number) + 1, substitution))
+    }
+    previous = row
+  }
+  return previous[b.length] as number
+}
