@@ -61,6 +61,15 @@ export class Ring {
     return out
   }
 
+  /** The newest `n` points, oldest first. */
+  tail(n: number): HistoryPoint[] {
+    const out: HistoryPoint[] = []
+    for (let i = Math.max(0, this.count - n); i < this.count; i++) {
+      out.push({ t: this.timeAt(i), v: this.valueAt(i) })
+    }
+    return out
+  }
+
   /** The newest point, or null when empty. */
   last(): HistoryPoint | null {
     if (!this.count) return null

@@ -66,6 +66,11 @@ export class HistoryStore {
     return this.rings.get(series)?.range(since) ?? []
   }
 
+  /** The newest `n` points of one series from memory, oldest first. */
+  tail(series: SeriesKey, n: number): HistoryPoint[] {
+    return this.rings.get(series)?.tail(n) ?? []
+  }
+
   /** Every series held in memory (including those loaded from Redis). */
   series(): SeriesKey[] {
     return [...this.rings.keys()]

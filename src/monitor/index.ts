@@ -1,0 +1,10 @@
+// The live monitor's public API (`vitest-perf/monitor`): re-exports only.
+export type { Monitor, MonitorParts } from './monitor.js'
+export { createMonitor } from './monitor.js'
+export { isLoopback, MONITOR_DEFAULTS, resolveMonitorOptions } from './options.js'
+export type { Probe } from './probe.js'
+export { engineProbe } from './probe.js'
+export type { HistoricalResponse } from './server.js'
+export { MAX_HORIZON_MINUTES, MAX_HOURS } from './server.js'
+export type * from './types.js'
+export { ENDPOINT_METRICS, HOST_METRICS, METRIC_UNITS, RESERVED_COMPONENTS } from './types.js'

@@ -1,0 +1,334 @@
+import { isIP } from 'node:net'
+import { envBaseUrl, loadEnv } from '../config/env.js'
+import { invalidOption, PerfConfigError } from '../errors.js'
+import { validateLevels } from '../slo/levels.js'
+import { resolveAlertConfig } from './alerts/config.js'
+import type {
+  EndpointObjectives,
+  MonitorEndpoint,
+  MonitorOptions,
+  ResolvedEndpoint,
+  ResolvedMonitorOptions,
+} from './types.js'
+import { RESERVED_COMPONENTS } from './types.js'
+
+/** Defaults, in one place; the docs name the same values. */
+export const MONITOR_DEFAULTS = {
+  intervalMs: 30_000,
+  port: 8001,
+  host: '127.0.0.1',
+  maxHistorySize: 10_000,
+  redisPrefix: 'vitest-perf:monitor',
+  probeRequests: 5,
+  probeTimeoutMs: 5000,
+  maxClientBufferBytes: 1024 * 1024,
+} as const
+
+const NAME = /^[A-Za-z0-9_-]{1,64}$/
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']
+
+/**
+ * Checks every option once, before the monitor starts, and fills the defaults: from the
+ * options first, then the environment (`MONITORING_INTERVAL` in seconds, `MONITOR_PORT`,
+ * `MONITOR_HOST`, `MONITOR_TOKEN`, `REDIS_URL`, `PERF_BASE_URL`), then `MONITOR_DEFAULTS`.
+ * Throws `PerfConfigError` naming the option, the value and what is allowed.
+ */
+export function resolveMonitorOptions(
+  options: MonitorOptions = {},
+  env: NodeJS.ProcessEnv = process.env,
+): ResolvedMonitorOptions {
+  if (env === process.env) loadEnv()
+  if (options === null || typeof options !== 'object') {
+    throw invalidOption('options', options, 'expected an object')
+  }
+
+  const intervalMs = resolveInterval(options.intervalMs, env.MONITORING_INTERVAL)
+  const port = integer('port', options.port ?? envNumber('MONITOR_PORT', env.MONITOR_PORT), {
+    fallback: MONITOR_DEFAULTS.port,
+    min: 0,
+    max: 65_535,
+  })
+  const host = resolveHost(options.host ?? (env.MONITOR_HOST?.trim() || undefined))
+  const token = resolveToken(options.token ?? (env.MONITOR_TOKEN || undefined), host)
+  const redisUrl = resolveRedisUrl(options.redisUrl ?? (env.REDIS_URL?.trim() || undefined))
+  const baseUrl = resolveBaseUrl(
+    options.baseUrl ?? (env === process.env ? envBaseUrl() : env.PERF_BASE_URL),
+  )
+
+  const probeRequests = integer('probe.requests', options.probe?.requests, {
+    fallback: MONITOR_DEFAULTS.probeRequests,
+    min: 1,
+    max: 100,
+  })
+  const probeTimeoutMs = positive(
+    'probe.timeoutMs',
+    options.probe?.timeoutMs,
+    Math.min(MONITOR_DEFAULTS.probeTimeoutMs, Math.max(50, Math.floor(intervalMs / 2))),
+  )
+
+  // The alerting side owns its options' rules; checking them here makes a bad rule fail
+  // before the monitor binds a port, with the same messages.
+  const levels = validateLevels(options.levels ?? {}, 'levels')
+  const checked = resolveAlertConfig({ intervalMs, levels, alerts: options.alerts ?? {} })
+  const alerts: ResolvedMonitorOptions['alerts'] = {
+    rules: checked.rules,
+    defaultRules: checked.defaultRules,
+    forMs: checked.forMs,
+    repeatIntervalMs: checked.repeatIntervalMs,
+    notifiers: [...(options.alerts?.notifiers ?? [])],
+  }
+
+  return {
+    endpoints: resolveEndpoints(options.endpoints, baseUrl),
+    baseUrl,
+    intervalMs,
+    port,
+    host,
+    token,
+    redisUrl,
+    redisPrefix: resolvePrefix(options.redisPrefix),
+    maxHistorySize: integer('maxHistorySize', options.maxHistorySize, {
+      fallback: MONITOR_DEFAULTS.maxHistorySize,
+      min: 10,
+      max: 1_000_000,
+    }),
+    probe: { requests: probeRequests, timeoutMs: probeTimeoutMs },
+    hostResources: bool('hostResources', options.hostResources, true),
+    levels,
+    alerts,
+    maxClientBufferBytes: integer('maxClientBufferBytes', options.maxClientBufferBytes, {
+      fallback: MONITOR_DEFAULTS.maxClientBufferBytes,
+      min: 1024,
+      max: 1024 ** 3,
+    }),
+  }
+}
+
+/** True for 127.0.0.0/8, ::1 and `localhost`: addresses only this machine can reach. */
+export function isLoopback(host: string): boolean {
+  if (host === 'localhost' || host === '::1' || host === '[::1]') return true
+  return isIP(host) === 4 && host.startsWith('127.')
+}
+
+function resolveInterval(value: number | undefined, envSeconds: string | undefined): number {
+  if (value !== undefined) {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 50) {
+      throw invalidOption('intervalMs', value, 'expected milliseconds, a number >= 50')
+    }
+    return value
+  }
+  if (envSeconds === undefined || envSeconds.trim() === '') return MONITOR_DEFAULTS.intervalMs
+  const seconds = Number(envSeconds)
+  if (!Number.isFinite(seconds) || seconds < 0.05) {
+    throw invalidOption('MONITORING_INTERVAL', envSeconds, 'expected seconds, a number >= 0.05')
+  }
+  return Math.round(seconds * 1000)
+}
+
+function resolveHost(value: string | undefined): string {
+  if (value === undefined) return MONITOR_DEFAULTS.host
+  if (typeof value !== 'string' || !value.trim()) {
+    throw invalidOption('host', value, 'expected an address to bind, e.g. 127.0.0.1 or 0.0.0.0')
+  }
+  return value.trim()
+}
+
+function resolveToken(value: string | undefined, host: string): string | null {
+  if (value !== undefined && (typeof value !== 'string' || value.length < 8)) {
+    throw new PerfConfigError('token', 'token: expected a string of at least 8 characters')
+  }
+  if (value === undefined && !isLoopback(host)) {
+    throw new PerfConfigError(
+      'token',
+      `token: the monitor is bound to ${host}, which other machines can reach, so the API and ` +
+        'WebSocket need a token: set MONITOR_TOKEN (or the token option), or bind to 127.0.0.1',
+    )
+  }
+  return value ?? null
+}
+
+function resolveRedisUrl(value: string | undefined): string | null {
+  if (value === undefined) return null
+  if (typeof value !== 'string' || !/^rediss?:\/\/./.test(value)) {
+    // The URL may hold a password: name the option, never echo the value.
+    throw new PerfConfigError('redisUrl', 'redisUrl: expected a redis:// or rediss:// URL')
+  }
+  return value
+}
+
+function resolveBaseUrl(value: string | undefined): string | null {
+  if (value === undefined || value === '') return null
+  if (!isHttpUrl(value))
+    throw invalidOption('baseUrl', value, 'expected an http:// or https:// URL')
+  return value
+}
+
+function resolvePrefix(value: string | undefined): string {
+  if (value === undefined) return MONITOR_DEFAULTS.redisPrefix
+  if (typeof value !== 'string' || !/^[\w:.-]{1,100}$/.test(value)) {
+    throw invalidOption('redisPrefix', value, 'expected letters, digits, ":", ".", "_" or "-"')
+  }
+  return value
+}
+
+function resolveEndpoints(
+  endpoints: MonitorEndpoint[] | undefined,
+  baseUrl: string | null,
+): ResolvedEndpoint[] {
+  if (endpoints === undefined) return []
+  if (!Array.isArray(endpoints)) {
+    throw invalidOption('endpoints', endpoints, 'expected an array of { name, url or path }')
+  }
+  const seen = new Set<string>()
+  return endpoints.map((endpoint, i) => {
+    const at = `endpoints[${i}]`
+    if (endpoint === null || typeof endpoint !== 'object') {
+      throw invalidOption(at, endpoint, 'expected an object { name, method?, url or path }')
+    }
+    const name = endpoint.name
+    if (typeof name !== 'string' || !NAME.test(name)) {
+      throw invalidOption(`${at}.name`, name, 'expected 1 to 64 letters, digits, "_" or "-"')
+    }
+    if ((RESERVED_COMPONENTS as readonly string[]).includes(name)) {
+      throw invalidOption(
+        `${at}.name`,
+        name,
+        `names ${RESERVED_COMPONENTS.join(' and ')} are reserved`,
+      )
+    }
+    if (seen.has(name)) throw invalidOption(`${at}.name`, name, 'expected a name not used twice')
+    seen.add(name)
+
+    const method = (endpoint.method ?? 'GET').toUpperCase()
+    if (!METHODS.includes(method)) {
+      throw invalidOption(`${at}.method`, endpoint.method, `allowed: ${METHODS.join(', ')}`)
+    }
+    return {
+      name,
+      method,
+      url: endpointUrl(endpoint, at, baseUrl),
+      body: endpointBody(endpoint.body, `${at}.body`),
+      headers: endpointHeaders(endpoint.headers, `${at}.headers`),
+      objectives: checkObjectives(endpoint.objectives, `${at}.objectives`),
+    }
+  })
+}
+
+function endpointUrl(endpoint: MonitorEndpoint, at: string, baseUrl: string | null): string {
+  if (endpoint.url !== undefined && endpoint.path !== undefined) {
+    throw new PerfConfigError(at, `${at}: give either url or path, not both`)
+  }
+  if (endpoint.url !== undefined) {
+    if (!isHttpUrl(endpoint.url)) {
+      throw invalidOption(`${at}.url`, endpoint.url, 'expected an http:// or https:// URL')
+    }
+    return endpoint.url
+  }
+  if (typeof endpoint.path !== 'string' || !endpoint.path.startsWith('/')) {
+    throw invalidOption(
+      `${at}.path`,
+      endpoint.path,
+      'expected a path starting with "/" (or give url)',
+    )
+  }
+  if (!baseUrl) {
+    throw new PerfConfigError(
+      `${at}.path`,
+      `${at}.path: ${JSON.stringify(endpoint.path)} needs a base URL: set baseUrl or PERF_BASE_URL, or give url`,
+    )
+  }
+  // Joined as text, not with `new URL(path, base)`, which would drop a base path like `/api`.
+  return `${baseUrl.replace(/\/+$/, '')}${endpoint.path}`
+}
+
+function endpointBody(body: MonitorEndpoint['body'], at: string): string | null {
+  if (body === undefined || body === null) return null
+  if (typeof body === 'string') return body
+  if (typeof body === 'object') return JSON.stringify(body)
+  throw invalidOption(at, body, 'expected a string or a JSON object')
+}
+
+function endpointHeaders(
+  headers: Record<string, string> | undefined,
+  at: string,
+): Record<string, string> {
+  if (headers === undefined) return {}
+  if (headers === null || typeof headers !== 'object' || Array.isArray(headers)) {
+    throw invalidOption(at, headers, 'expected an object of header names to string values')
+  }
+  for (const [name, value] of Object.entries(headers)) {
+    if (typeof value !== 'string') throw invalidOption(`${at}.${name}`, value, 'expected a string')
+  }
+  return { ...headers }
+}
+
+function checkObjectives(
+  objectives: EndpointObjectives | undefined,
+  at: string,
+): EndpointObjectives {
+  if (objectives === undefined) return {}
+  if (objectives === null || typeof objectives !== 'object') {
+    throw invalidOption(
+      at,
+      objectives,
+      'expected { p50?, p95?, p99? (ms), availability? (percent) }',
+    )
+  }
+  const out: EndpointObjectives = {}
+  for (const [key, value] of Object.entries(objectives)) {
+    if (key === 'p50' || key === 'p95' || key === 'p99') {
+      out[key] = positive(`${at}.${key}`, value, 0)
+    } else if (key === 'availability') {
+      if (typeof value !== 'number' || !(value > 0 && value <= 100)) {
+        throw invalidOption(`${at}.availability`, value, 'expected a percent in (0, 100]')
+      }
+      out.availability = value
+    } else {
+      throw invalidOption(`${at}.${key}`, value, 'allowed objectives: p50, p95, p99, availability')
+    }
+  }
+  return out
+}
+
+function isHttpUrl(value: unknown): value is string {
+  if (typeof value !== 'string') return false
+  try {
+    const url = new URL(value)
+    return url.protocol === 'http:' || url.protocol === 'https:'
+  } catch {
+    return false
+  }
+}
+
+function envNumber(name: string, value: string | undefined): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined
+  const number = Number(value)
+  if (!Number.isFinite(number)) throw invalidOption(name, value, 'expected a number')
+  return number
+}
+
+function integer(
+  option: string,
+  value: unknown,
+  { fallback, min, max }: { fallback: number; min: number; max: number },
+): number {
+  if (value === undefined) return fallback
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw invalidOption(option, value, `expected an integer from ${min} to ${max}`)
+  }
+  return value
+}
+
+function positive(option: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw invalidOption(option, value, 'expected a number > 0')
+  }
+  return value
+}
+
+function bool(option: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback
+  if (typeof value !== 'boolean') throw invalidOption(option, value, 'expected true or false')
+  return value
+}

@@ -1,0 +1,107 @@
+import { runLoad } from '../load/index.js'
+import type { LoadResult } from '../types.js'
+import type { EndpointSnapshot, ProbeOptions, ResolvedEndpoint } from './types.js'
+
+/** Probes one endpoint; the sampler calls it once per endpoint per interval. */
+export type Probe = (
+  endpoint: ResolvedEndpoint,
+  options: Required<ProbeOptions>,
+  signal: AbortSignal,
+) => Promise<EndpointSnapshot>
+
+/** Error kinds that mean the target did not answer (rather than answered badly). */
+const UNREACHABLE = ['timeout', 'ECONNREFUSED', 'ECONNRESET', 'dns', 'EHOSTUNREACH', 'ENETUNREACH']
+
+/**
+ * The default probe: a short closed-model run through the engine's `runLoad`, with
+ * `requests` connections sending one request each at the same time. At once rather than one
+ * after another, so a hanging target costs one request timeout per interval, not `requests`
+ * of them.
+ */
+export const engineProbe: Probe = async (endpoint, options, signal) => {
+  const result = await runLoad({
+    name: endpoint.name,
+    url: endpoint.url,
+    method: endpoint.method,
+    headers: endpoint.headers,
+    ...(endpoint.body === null ? {} : { body: endpoint.body }),
+    connections: options.requests,
+    iterations: options.requests,
+    timeout: options.timeoutMs,
+    signal,
+  })
+  return snapshotOf(endpoint, result)
+}
+
+/** An endpoint's interval from a load result. */
+export function snapshotOf(endpoint: ResolvedEndpoint, result: LoadResult): EndpointSnapshot {
+  const completed = result.requests.total
+  const measured = completed > 0 && result.requests.succeeded + result.requests.failed > 0
+  return {
+    name: endpoint.name,
+    method: endpoint.method,
+    url: redactUrl(endpoint.url),
+    p50: measured ? round(result.latencyMs.p50) : null,
+    p95: measured ? round(result.latencyMs.p95) : null,
+    p99: measured ? round(result.latencyMs.p99) : null,
+    availability: completed > 0 ? round((result.requests.succeeded / completed) * 100) : null,
+    requests: completed,
+    statusCodes: { ...result.statusCodes },
+    errors: { ...result.errors },
+    probeError: null,
+    objectives: endpoint.objectives,
+  }
+}
+
+/** The interval of a probe that failed as a whole (threw, or ran past its deadline). */
+export function failedSnapshot(
+  endpoint: ResolvedEndpoint,
+  requests: number,
+  kind: string,
+  reason: string,
+): EndpointSnapshot {
+  return {
+    name: endpoint.name,
+    method: endpoint.method,
+    url: redactUrl(endpoint.url),
+    p50: null,
+    p95: null,
+    p99: null,
+    availability: 0,
+    requests,
+    statusCodes: {},
+    errors: { [kind]: requests },
+    probeError: reason,
+    objectives: endpoint.objectives,
+  }
+}
+
+/** What is wrong with the target, for `/health`, or null when it answered (even badly). */
+export function unreachableReason(snapshot: EndpointSnapshot, timeoutMs: number): string | null {
+  if (snapshot.probeError) return snapshot.probeError
+  const failed = Object.entries(snapshot.errors).filter(([kind]) => UNREACHABLE.includes(kind))
+  if (!failed.length) return null
+  const count = failed.reduce((sum, [, n]) => sum + n, 0)
+  const kinds = failed.map(([kind, n]) => `${kind} ${n}`).join(', ')
+  const hanging = failed.some(([kind]) => kind === 'timeout')
+    ? `; the target did not answer within ${timeoutMs} ms (hanging?)`
+    : ''
+  return `${count} of ${snapshot.requests} probe requests to ${snapshot.method} ${snapshot.url} failed (${kinds})${hanging}`
+}
+
+/** Drops credentials and the query string: they may hold secrets, and the URL is served. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url)
+    parsed.username = ''
+    parsed.password = ''
+    parsed.search = ''
+    return parsed.href
+  } catch {
+    return '(invalid url)'
+  }
+}
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000
+}

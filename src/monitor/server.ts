@@ -1,0 +1,335 @@
+import { timingSafeEqual } from 'node:crypto'
+import websocket from '@fastify/websocket'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import Fastify from 'fastify'
+import type { WebSocket } from 'ws'
+import { logger } from '../config/logger.js'
+import { unitOf } from './analysis.js'
+import { renderPrometheus } from './prometheus.js'
+import type {
+  Alert,
+  HistoryPoint,
+  MonitorHealth,
+  MonitorInsights,
+  MonitorMessage,
+  MonitorPredictions,
+  MonitorSnapshot,
+  ResolvedMonitorOptions,
+} from './types.js'
+import { ENDPOINT_METRICS, HOST_METRICS } from './types.js'
+
+/** What the server reads from the monitor. */
+export interface ServerSource {
+  options: ResolvedMonitorOptions
+  latest(): MonitorSnapshot | null
+  history(component: string, metric: string, since: number): Promise<HistoryPoint[]>
+  /** Custom metric names the history knows (collectors and what Redis held). */
+  customMetrics(): string[]
+  alerts(): Alert[]
+  insights(): MonitorInsights
+  predictions(horizonMinutes: number): MonitorPredictions
+  health(): MonitorHealth
+  /** The dashboard page. */
+  page(): string
+}
+
+/** `GET /api/metrics/historical/{component}/{metric}`. */
+export interface HistoricalResponse {
+  component: string
+  metric: string
+  unit: string
+  hours: number
+  /** Points oldest first: `t` epoch ms, `v` in `unit`. */
+  points: HistoryPoint[]
+}
+
+/** The largest `hours` the history API takes (30 days). */
+export const MAX_HOURS = 720
+/** The largest `horizon_minutes` the predictions API takes (one day). */
+export const MAX_HORIZON_MINUTES = 1440
+
+/** What each validated field allows, quoted in 400 responses. */
+const ALLOWED: Record<string, string> = {
+  hours: `a number of hours greater than 0 and at most ${MAX_HOURS} (default 24)`,
+  horizon_minutes: `a number of minutes greater than 0 and at most ${MAX_HORIZON_MINUTES} (default 60)`,
+  token: 'the monitor token',
+}
+
+const tokenProperty = { token: { type: 'string' } }
+
+/**
+ * The monitor's HTTP and WebSocket server: Fastify with JSON-schema validation of every
+ * parameter, and `@fastify/websocket` for `/ws/metrics`. Messages are serialised once per
+ * broadcast; a client whose unsent data passes `maxClientBufferBytes` is dropped instead of
+ * letting its queue grow without bound.
+ */
+export class MonitorServer {
+  readonly app: FastifyInstance
+  private readonly source: ServerSource
+  private readonly clients = new Set<WebSocket>()
+  private dropped = 0
+
+  constructor(source: ServerSource) {
+    this.source = source
+    this.app = Fastify({
+      logger: false,
+      ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allErrors: false } },
+    })
+    this.app.setErrorHandler((error: FastifyError, _request, reply) => this.onError(error, reply))
+    this.app.setNotFoundHandler((request, reply) => {
+      reply.code(404).send({
+        error: 'Not Found',
+        message: `no route ${request.method} ${request.url.split('?')[0]}`,
+      })
+    })
+    this.app.addHook('onRequest', async (request, reply) => this.authorize(request, reply))
+    this.app.register(websocket, {
+      options: { maxPayload: 4096 },
+    })
+    this.app.register(async app => this.routes(app))
+  }
+
+  /** Connected WebSocket clients. */
+  get clientCount(): number {
+    return this.clients.size
+  }
+
+  /** WebSocket clients dropped for being too slow, since start. */
+  get droppedClients(): number {
+    return this.dropped
+  }
+
+  async listen(): Promise<string> {
+    const { port, host } = this.source.options
+    await this.app.listen({ port, host })
+    const address = this.app.server.address()
+    const bound = typeof address === 'object' && address ? address.port : port
+    const shown = host.includes(':') ? `[${host}]` : host
+    return `http://${shown}:${bound}`
+  }
+
+  /** Sends one message to every client; drops the ones that cannot keep up. */
+  broadcast(message: MonitorMessage): void {
+    if (!this.clients.size) return
+    const data = JSON.stringify(message)
+    const limit = this.source.options.maxClientBufferBytes
+    for (const socket of this.clients) {
+      if (socket.readyState !== socket.OPEN) continue
+      if (socket.bufferedAmount > limit) {
+        this.drop(socket, limit)
+        continue
+      }
+      socket.send(data)
+    }
+  }
+
+  /** Closes every client (1001, going away) and the server. */
+  async close(): Promise<void> {
+    for (const socket of this.clients) socket.close(1001, 'monitor stopping')
+    this.clients.clear()
+    await this.app.close()
+  }
+
+  private drop(socket: WebSocket, limit: number): void {
+    this.dropped += 1
+    this.clients.delete(socket)
+    logger().warn('monitor: dropped a slow WebSocket client', {
+      bufferedBytes: socket.bufferedAmount,
+      limit,
+    })
+    // terminate, not close: a close frame would queue behind the data the client is not reading.
+    socket.terminate()
+  }
+
+  private routes(app: FastifyInstance): void {
+    const source = this.source
+
+    app.get('/', (_request, reply) => {
+      reply.type('text/html; charset=utf-8').send(source.page())
+    })
+
+    app.get('/health', () => source.health())
+
+    app.get('/metrics', (_request, reply) => {
+      reply.type('text/plain; version=0.0.4; charset=utf-8').send(
+        renderPrometheus({
+          snapshot: source.latest(),
+          alerts: source.alerts(),
+          health: source.health(),
+          droppedClients: this.dropped,
+        }),
+      )
+    })
+
+    app.get(
+      '/api/metrics/current',
+      { schema: { querystring: strictQuery({}) } },
+      (_request, reply) => {
+        const snapshot = source.latest()
+        if (!snapshot) {
+          reply
+            .code(503)
+            .send({ error: 'Service Unavailable', message: 'no interval has completed yet' })
+          return
+        }
+        reply.send(snapshot)
+      },
+    )
+
+    app.get<{ Params: { component: string; metric: string }; Querystring: { hours: number } }>(
+      '/api/metrics/historical/:component/:metric',
+      {
+        schema: {
+          params: {
+            type: 'object',
+            properties: { component: { type: 'string' }, metric: { type: 'string' } },
+            required: ['component', 'metric'],
+          },
+          querystring: strictQuery({
+            hours: { type: 'number', exclusiveMinimum: 0, maximum: MAX_HOURS, default: 24 },
+          }),
+        },
+      },
+      async (request, reply) => {
+        const { component, metric } = request.params
+        const allowed = this.allowedSeries()
+        const metrics = allowed[component]
+        if (!metrics) {
+          return reply.code(400).send({
+            error: 'Bad Request',
+            message: `unknown component ${JSON.stringify(component)}; allowed: ${Object.keys(allowed).join(', ')}`,
+            field: 'component',
+            allowed: Object.keys(allowed),
+          })
+        }
+        if (!metrics.includes(metric)) {
+          return reply.code(400).send({
+            error: 'Bad Request',
+            message: `unknown metric ${JSON.stringify(metric)} for ${component}; allowed: ${metrics.join(', ') || '(none yet)'}`,
+            field: 'metric',
+            allowed: metrics,
+          })
+        }
+        const hours = request.query.hours
+        const points = await source.history(component, metric, Date.now() - hours * 3_600_000)
+        const body: HistoricalResponse = {
+          component,
+          metric,
+          unit: unitOf(component, metric),
+          hours,
+          points,
+        }
+        return body
+      },
+    )
+
+    app.get('/api/alerts/active', { schema: { querystring: strictQuery({}) } }, () => ({
+      alerts: source.alerts(),
+    }))
+
+    app.get('/api/analysis/ai-insights', { schema: { querystring: strictQuery({}) } }, () =>
+      source.insights(),
+    )
+
+    app.get<{ Querystring: { horizon_minutes: number } }>(
+      '/api/analysis/predictions',
+      {
+        schema: {
+          querystring: strictQuery({
+            horizon_minutes: {
+              type: 'number',
+              exclusiveMinimum: 0,
+              maximum: MAX_HORIZON_MINUTES,
+              default: 60,
+            },
+          }),
+        },
+      },
+      request => source.predictions(request.query.horizon_minutes),
+    )
+
+    app.get('/ws/metrics', { websocket: true }, (socket: WebSocket) => {
+      this.clients.add(socket)
+      socket.on('close', () => this.clients.delete(socket))
+      socket.on('error', () => this.clients.delete(socket))
+      // A new client gets the latest state at once rather than waiting up to an interval.
+      const snapshot = source.latest()
+      if (snapshot)
+        socket.send(
+          JSON.stringify({ type: 'metrics_update', metrics: snapshot } satisfies MonitorMessage),
+        )
+      socket.send(
+        JSON.stringify({
+          type: 'ai_insights',
+          insights: source.insights(),
+        } satisfies MonitorMessage),
+      )
+    })
+  }
+
+  /** Components and their metrics the history API accepts. */
+  private allowedSeries(): Record<string, string[]> {
+    const allowed: Record<string, string[]> = { host: [...HOST_METRICS] }
+    for (const endpoint of this.source.options.endpoints)
+      allowed[endpoint.name] = [...ENDPOINT_METRICS]
+    allowed.custom = this.source.customMetrics()
+    return allowed
+  }
+
+  /** With a token set, every route but `/health` and the page needs it, as
+   * `Authorization: Bearer <token>` or `?token=` (browsers cannot set WebSocket headers). */
+  private async authorize(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const token = this.source.options.token
+    if (!token) return
+    const path = request.url.split('?')[0]
+    if (path === '/health' || path === '/') return
+
+    const header = request.headers.authorization
+    const given = header?.startsWith('Bearer ')
+      ? header.slice(7)
+      : new URL(request.url, 'http://x').searchParams.get('token')
+    if (given && sameSecret(given, token)) return
+    await reply.code(401).header('www-authenticate', 'Bearer').send({
+      error: 'Unauthorized',
+      message: 'this monitor needs its token: Authorization: Bearer <MONITOR_TOKEN> or ?token=',
+    })
+  }
+
+  private onError(error: FastifyError, reply: FastifyReply): void {
+    if (error.validation) {
+      const first = error.validation[0]
+      const field =
+        (first?.params as { additionalProperty?: string } | undefined)?.additionalProperty ??
+        first?.instancePath.replace(/^\//, '') ??
+        ''
+      const allowedText = ALLOWED[field]
+      const message = allowedText
+        ? `${field}: ${first?.message ?? 'invalid'}; allowed: ${allowedText}`
+        : field && first?.keyword === 'additionalProperties'
+          ? `unknown query parameter ${JSON.stringify(field)}; allowed: ${Object.keys(ALLOWED).join(', ')} where the route takes them`
+          : `${error.validationContext ?? 'request'}${field ? `.${field}` : ''} ${first?.message ?? 'is invalid'}`
+      reply.code(400).send({ error: 'Bad Request', message, field, allowed: allowedText ?? null })
+      return
+    }
+    const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500
+    if (status >= 500) logger().error('monitor: request failed', { error: error.message })
+    reply.code(status).send({
+      error: status >= 500 ? 'Internal Server Error' : 'Bad Request',
+      message: error.message,
+    })
+  }
+}
+
+function strictQuery(properties: Record<string, object>) {
+  return {
+    type: 'object',
+    properties: { ...properties, ...tokenProperty },
+    additionalProperties: false,
+  }
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given)
+  const b = Buffer.from(expected)
+  return a.length === b.length && timingSafeEqual(a, b)
+}
