@@ -12,7 +12,8 @@ const SECRET_KEY =
 // Query parameter names (and `name=value` pairs in free text) whose value is a credential.
 const SECRET_PARAM =
   '(?:api[-_]?key|apikey|access[-_]?key|secret[-_]?key|private[-_]?key|client[-_]?secret|(?:access|refresh|id|auth|bearer|session)[-_]?token|token|auth|password|passwd|pwd|secret|key|session[-_]?id|sid|signature|sig|x-amz-signature|x-amz-security-token|x-api-key)'
-const PARAM_PAIR = new RegExp(`([?&;]${SECRET_PARAM}=)[^&#\\s"'<>]*`, 'gi')
+// The name must start the text or follow a separator, so `monkey=1` is not taken for `key=1`.
+const PARAM_PAIR = new RegExp(`((?:^|[?&;\\s,({[])${SECRET_PARAM}=)[^&#;\\s"'<>]*`, 'gi')
 
 // `Authorization: Bearer abc` or `Cookie: a=b` written inside a string (an error message, a name).
 const HEADER_LINE =

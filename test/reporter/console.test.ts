@@ -1,0 +1,124 @@
+import { describe, expect, test } from 'vitest'
+import { renderConsole, useColor } from '../../reporters/console.js'
+import { renderMarkdown } from '../../reporters/markdown.js'
+import { resolveReporterOptions } from '../../reporters/options.js'
+import { PerfConfigError } from '../../src/errors.js'
+import { syntheticReport } from './synthetic.js'
+
+function report() {
+  const r = syntheticReport(3, { seconds: 10 })
+  r.scenarios[1]!.compliance[0]!.passed = false // p95 missed
+  r.scenarios[2]!.host!.saturated = true
+  r.scenarios[2]!.host!.saturationReason = 'event-loop utilisation 97%'
+  r.scenarios[2]!.host!.cpu!.level = 'critical'
+  r.tests.push({
+    id: 'k',
+    name: 'soak',
+    file: 'perf/soak.perf.ts',
+    tags: ['endurance'],
+    state: 'skipped',
+  })
+  r.summary = { scenarios: 3, passed: 2, failed: 1, skipped: 1 }
+  return r
+}
+
+describe('renderConsole', () => {
+  test('plain text: one aligned row per scenario, marks, host levels, warnings, totals, files', () => {
+    const text = renderConsole(report(), { color: false, files: ['reports/perf-report.json'] })
+    expect(text).not.toContain('\u001b[')
+    const lines = text.split('\n')
+    const header = lines.find(line => line.includes('scenario') && line.includes('objectives'))!
+    const rows = lines.filter(line => line.includes('load > endpoint'))
+    expect(rows).toHaveLength(4) // three rows and the saturation warning
+    // columns line up: every row has "requests" at the header's offset
+    for (const row of rows.slice(0, 3))
+      expect(row.indexOf('2,000')).toBe(header.indexOf('requests'))
+    expect(rows[0]).toMatch(/p95 ✓ p99 ✓ success ✓ throughput ✓\s+cpu elevated memory normal$/)
+    expect(rows[1]).toContain('p95 ✗ p99 ✓')
+    expect(rows[2]).toContain('cpu critical')
+    expect(text).toContain(
+      '⚠ load > endpoint 2: load generator saturated (event-loop utilisation 97%); latency is inflated',
+    )
+    expect(text).toMatch(/skipped\s+soak/)
+    expect(text).toContain('FAIL 3 scenarios, 2 passed, 1 failed, 1 skipped')
+    expect(text).toContain('report: reports/perf-report.json')
+  })
+
+  test('colour marks failures red and passes green when enabled', () => {
+    const text = renderConsole(report(), { color: true })
+    expect(text).toContain('\u001b[31mp95 ✗\u001b[39m')
+    expect(text).toContain('\u001b[32mp99 ✓\u001b[39m')
+    expect(text).toContain('\u001b[31mFAIL\u001b[39m')
+  })
+
+  test('colour only on a terminal, never with NO_COLOR', () => {
+    expect(useColor({ isTTY: true }, {})).toBe(true)
+    expect(useColor({ isTTY: false }, {})).toBe(false)
+    expect(useColor({ isTTY: true }, { NO_COLOR: '1' })).toBe(false)
+    expect(useColor({ isTTY: false }, { FORCE_COLOR: '1' })).toBe(true)
+    expect(useColor({ isTTY: true }, { NO_COLOR: '1', FORCE_COLOR: '1' })).toBe(false)
+  })
+})
+
+describe('renderMarkdown', () => {
+  test('a verdict heading and a compliance table with actual / target cells', () => {
+    const markdown = renderMarkdown(report(), 'Nightly | perf')
+    const lines = markdown.split('\n')
+    expect(lines[0]).toBe('## Nightly \\| perf: ❌ fail')
+    expect(markdown).toContain('| scenario | p50 | p95 | p99 | success | throughput | verdict |')
+    const row = lines.find(line => line.startsWith('| load &gt; endpoint 1 |'))!
+    expect(row.split(' | ')).toHaveLength(7)
+    expect(row).toMatch(
+      /\| ❌ [\d.]+ ms \/ ≤ 40 ms \| ✅ [\d.]+ ms \/ ≤ 60 ms \| ✅ 99.9% \/ ≥ 99% \| ✅ 200 req\/s \/ ≥ 100 req\/s \| ❌ \|$/,
+    )
+    expect(markdown).toContain('| soak | skipped |')
+  })
+
+  test('adds a baseline column when a comparison is present', () => {
+    const r = report()
+    r.scenarios[0]!.baseline = {
+      scenario: 'a',
+      metric: 'p50',
+      before: 10,
+      after: 12,
+      changePct: 20,
+      ciPct: [15, 25],
+      pValue: 0.001,
+      verdict: 'regressed',
+      tolerancePct: 5,
+      reason: 'slower',
+    }
+    const markdown = renderMarkdown(r)
+    expect(markdown).toContain('| verdict | vs baseline |')
+    expect(markdown).toMatch(/\| regressed \+20\.0% \|\n/)
+  })
+})
+
+describe('reporter options', () => {
+  test('defaults, and PERF_BASELINE when no baseline option is given', () => {
+    expect(resolveReporterOptions({}, {})).toEqual({
+      outputDir: 'reports',
+      title: 'Performance report',
+      json: true,
+      html: true,
+      baseline: null,
+      console: true,
+    })
+    expect(resolveReporterOptions({}, { PERF_BASELINE: 'old.json' }).baseline).toBe('old.json')
+    expect(
+      resolveReporterOptions({ baseline: 'mine.json' }, { PERF_BASELINE: 'old.json' }).baseline,
+    ).toBe('mine.json')
+  })
+
+  test('a wrong option names itself, the value and what is allowed', () => {
+    expect(() => resolveReporterOptions({ html: 'yes' as unknown as boolean })).toThrow(
+      new PerfConfigError('html', 'html: got "yes"; allowed: true or false'),
+    )
+    expect(() => resolveReporterOptions({ outputdir: 'x' } as never)).toThrow(
+      /outputdir: got "x"; allowed options: outputDir, title/,
+    )
+    expect(() => resolveReporterOptions({ outputDir: '' })).toThrow(
+      /outputDir: got ""; allowed: a non-empty string/,
+    )
+  })
+})
