@@ -1,0 +1,153 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { PerfConfigError } from '../../src/errors.js'
+import { load, perfTest } from '../../src/harness/index.js'
+import { startDelayServer, type TestServer } from '../support/servers.js'
+
+let server: TestServer
+
+beforeAll(async () => {
+  server = await startDelayServer(2)
+})
+afterAll(async () => {
+  await server.close()
+})
+
+describe('load() inside a test', () => {
+  it('attaches the result to the test meta as plain JSON and annotates the test', async ({
+    task,
+  }) => {
+    const result = await load({
+      url: `${server.url}/users`,
+      connections: 2,
+      iterations: 40,
+      host: false,
+    })
+
+    expect(result.requests.total).toBe(40)
+    expect(result.host).toBeNull()
+    const meta = task.meta.perf
+    expect(meta?.results).toHaveLength(1)
+    expect(meta?.results[0]?.label).toBe(result.label)
+    expect(meta?.results[0]?.requests.total).toBe(40)
+    // Plain JSON: survives a JSON round trip unchanged (what blob and merge-reports do).
+    expect(JSON.parse(JSON.stringify(meta))).toEqual(meta)
+
+    const annotation = task.annotations.at(-1)
+    expect(annotation?.type).toBe('vitest-perf')
+    expect(annotation?.message).toMatch(
+      new RegExp(
+        `^${escapeRegExp(result.label)}: 40 req in [\\d.]+ s \\([\\d.,]+ req/s\\), p50 [\\d.]+ ms, p95 [\\d.]+ ms, p99 [\\d.]+ ms, 100% succeeded$`,
+      ),
+    )
+  })
+
+  it('keeps each scenario of a test under its own label', async ({ task }) => {
+    const users = await load({
+      name: 'users',
+      url: `${server.url}/users`,
+      iterations: 10,
+      host: false,
+    })
+    const again = await load({
+      name: 'users',
+      url: `${server.url}/users`,
+      iterations: 10,
+      host: false,
+    })
+    const health = await load({ url: `${server.url}/health`, iterations: 10, host: false })
+
+    expect([users.label, again.label]).toEqual(['users', 'users #2'])
+    expect(task.meta.perf?.results.map(r => r.label)).toEqual(['users', 'users #2', health.label])
+    expect(health.label).toContain('/health')
+    expect(task.annotations.filter(a => a.type === 'vitest-perf')).toHaveLength(3)
+  })
+
+  it('records the compliance rows of its objectives, pass or fail', async ({ task }) => {
+    const result = await load({
+      name: 'judged',
+      url: `${server.url}/`,
+      iterations: 30,
+      objectives: { p99: 5_000, successRate: 99, throughput: 1_000_000 },
+      host: false,
+    })
+    expect(result.successRate).toBe(100)
+    expect(task.meta.perf?.compliance.map(r => [r.scenario, r.metric, r.passed])).toEqual([
+      ['judged', 'p99', true],
+      ['judged', 'successRate', true],
+      ['judged', 'throughput', false],
+    ])
+
+    // The same objective asserted by a matcher keeps one row, the latest.
+    expect(result).toMeetP99(5_000)
+    expect(task.meta.perf?.compliance.filter(r => r.metric === 'p99')).toHaveLength(1)
+  })
+
+  it('runs the host recorder around the run by default', async () => {
+    const result = await load({
+      url: `${server.url}/`,
+      duration: '1200ms',
+      connections: 1,
+      host: { intervalMs: 200 },
+    })
+    expect(result.host).not.toBeNull()
+    expect(result.host?.sampleCount).toBeGreaterThanOrEqual(3)
+    expect(result.host?.intervalMs).toBe(200)
+  })
+
+  it('throws PerfConfigError before sending anything on a bad scenario', async ({ task }) => {
+    const before = server.received
+    await expect(load({ url: `${server.url}/`, connections: -1, host: false })).rejects.toThrow(
+      PerfConfigError,
+    )
+    await expect(
+      load({ url: `${server.url}/`, iterations: 1, host: { intervalMs: -5 } }),
+    ).rejects.toThrow(PerfConfigError)
+    expect(server.received).toBe(before)
+    expect(task.meta.perf).toBeUndefined()
+  })
+})
+
+describe('perfTest', () => {
+  perfTest('gives a load fixture bound to its test', async ({ load, task }) => {
+    const result = await load({
+      name: 'fixture',
+      url: `${server.url}/`,
+      iterations: 5,
+      host: false,
+    })
+    expect(result.requests.total).toBe(5)
+    expect(task.meta.perf?.results.map(r => r.label)).toEqual(['fixture'])
+  })
+
+  const concurrent: Record<string, string[]> = {}
+  describe.sequential('concurrent tests', () => {
+    describe.concurrent('each attach their own scenario', () => {
+      for (const name of ['a', 'b', 'c']) {
+        perfTest(`scenario ${name}`, async ({ load, task }) => {
+          await new Promise(resolve => setTimeout(resolve, name === 'a' ? 30 : 0))
+          await load({ name, url: `${server.url}/`, iterations: 20, connections: 1, host: false })
+          concurrent[name] = task.meta.perf?.results.map(r => r.label) ?? []
+        })
+      }
+    })
+    it('(each concurrent test holds exactly its own result)', () => {
+      expect(concurrent).toEqual({ a: ['a'], b: ['b'], c: ['c'] })
+    })
+  })
+
+  const withTarget = perfTest.extend<{ target: string }>({
+    // biome-ignore lint/correctness/noEmptyPattern: Vitest reads fixture dependencies from this pattern
+    target: async ({}, use) => {
+      await use(`${server.url}/extended`)
+    },
+  })
+  withTarget('extends like any Vitest test, keeping load', async ({ load, target, task }) => {
+    const result = await load({ url: target, iterations: 3, host: false })
+    expect(result.requests.total).toBe(3)
+    expect(task.meta.perf?.results[0]?.label).toContain('/extended')
+  })
+})
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
+}
