@@ -1,9 +1,15 @@
 import { defineConfig } from 'vitest/config'
 import { perfTags } from './src/harness/tags.js'
 
+// The tags (`performance`, `api_performance`, `load`, `stress`, `endurance`, `smoke`) come
+// from the package, each with its timeout: `vitest --project perf --tags-filter=load`, or
+// `--tags-filter='load && !endurance'`. A consumer writes the same `tags: [...perfTags]`.
 export default defineConfig({
   test: {
-    tags: perfTags,
+    tags: [...perfTags],
+    // The compliance reporter reads every test's `meta.perf` at the end of the run and writes
+    // reports/perf-report.json and reports/perf-report.html.
+    reporters: ['default', './reporters/index.ts'],
     projects: [
       {
         extends: true,
