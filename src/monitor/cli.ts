@@ -1,0 +1,173 @@
+import { existsSync, realpathSync } from 'node:fs'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { parseArgs } from 'node:util'
+import { envBaseUrl, loadEnv } from '../config/env.js'
+import { PerfConfigError } from '../errors.js'
+import { loadMonitorConfig } from './config-file.js'
+import type { Monitor } from './monitor.js'
+import { createMonitor } from './monitor.js'
+import { SERVICE_ENDPOINTS } from './service-endpoints.js'
+import type { MonitorOptions } from './types.js'
+
+const USAGE = `Usage: vitest-perf monitor [options]
+
+Runs the live monitor: probes endpoints and the host every interval, serves the dashboard,
+the REST API and the WebSocket, and raises alerts.
+
+Options:
+  --config <file>     monitor options: a .json file, or a .js/.mjs/.ts module exporting them
+  --port <n>          port (default MONITOR_PORT, else 8001; 0 picks a free one)
+  --host <address>    address to bind (default MONITOR_HOST, else 127.0.0.1)
+  --interval <s>      sampling interval in seconds (default MONITORING_INTERVAL, else 30)
+  --base-url <url>    base URL endpoint paths resolve against (default PERF_BASE_URL)
+  -h, --help          show this help
+
+Environment: MONITORING_INTERVAL, MONITOR_PORT, MONITOR_HOST, MONITOR_TOKEN (required when
+bound to a non-loopback address), REDIS_URL, PERF_BASE_URL, PERFORMANCE_LOG_LEVEL.
+Without a config that names endpoints, the service's four endpoints are probed at the base
+URL; in this repository, with no base URL either, the fixture service is started first.`
+
+/** A running fixture service started by the CLI. */
+interface StartedService {
+  url: string
+  stop(): Promise<void>
+}
+
+/**
+ * The CLI: `vitest-perf monitor [options]` (and `npm run monitor`, which omits the word
+ * `monitor`). Resolves with the exit code once the monitor has stopped (SIGINT or SIGTERM):
+ * 0 after a clean stop, 2 on a bad option, 1 on any other failure to start.
+ */
+export async function main(
+  argv: string[],
+  out = process.stdout,
+  err = process.stderr,
+): Promise<number> {
+  loadEnv()
+  const args = argv[0] === 'monitor' ? argv.slice(1) : argv
+  if (args[0] && !args[0].startsWith('-')) {
+    err.write(`vitest-perf: unknown command ${JSON.stringify(args[0])}\n\n${USAGE}\n`)
+    return 2
+  }
+
+  let service: StartedService | null = null
+  let monitor: Monitor
+  try {
+    const flags = parseArgs({
+      args,
+      options: {
+        config: { type: 'string' },
+        port: { type: 'string' },
+        host: { type: 'string' },
+        interval: { type: 'string' },
+        'base-url': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    }).values
+    if (flags.help) {
+      out.write(`${USAGE}\n`)
+      return 0
+    }
+
+    const options: MonitorOptions = flags.config ? await loadMonitorConfig(flags.config) : {}
+    if (flags.port !== undefined) options.port = numberFlag('--port', flags.port)
+    if (flags.host !== undefined) options.host = flags.host
+    if (flags.interval !== undefined)
+      options.intervalMs = numberFlag('--interval', flags.interval) * 1000
+    if (flags['base-url'] !== undefined) options.baseUrl = flags['base-url']
+
+    if (!options.endpoints?.length) {
+      options.baseUrl ??= envBaseUrl()
+      if (!options.baseUrl) {
+        service = await startFixtureService()
+        options.baseUrl = service.url
+        out.write(`vitest-perf: started the fixture service at ${service.url}\n`)
+      }
+      options.endpoints = SERVICE_ENDPOINTS.map(endpoint => ({ ...endpoint }))
+    }
+
+    monitor = createMonitor(options)
+    const url = await monitor.start()
+    const o = monitor.options
+    out.write(
+      `vitest-perf monitor on ${url}: ${o.endpoints.length} endpoint(s) every ${o.intervalMs / 1000} s, ` +
+        `history ${o.redisUrl ? 'in Redis' : 'in memory'}${o.token ? ', token required' : ''}\n`,
+    )
+  } catch (error) {
+    await service?.stop()
+    if (
+      error instanceof PerfConfigError ||
+      (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+    ) {
+      err.write(`vitest-perf: ${(error as Error).message}\n`)
+      return 2
+    }
+    err.write(`vitest-perf: the monitor could not start: ${(error as Error).message}\n`)
+    return 1
+  }
+
+  await untilSignal()
+  out.write('vitest-perf: stopping (writing history, closing clients)\n')
+  await monitor.stop()
+  await service?.stop()
+  out.write('vitest-perf: monitor stopped\n')
+  return 0
+}
+
+/** Resolves on the first SIGINT or SIGTERM; a second one exits at once. */
+function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise(resolve => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', onSignal)
+      process.off('SIGTERM', onSignal)
+      process.once('SIGINT', () => process.exit(130))
+      process.once('SIGTERM', () => process.exit(143))
+      resolve(signal)
+    }
+    process.on('SIGINT', onSignal)
+    process.on('SIGTERM', onSignal)
+  })
+}
+
+/** The repository's fixture service (`fixtures/service.ts`), available when running from a
+ * checkout under tsx; a published package has no fixtures and needs a base URL instead. */
+async function startFixtureService(): Promise<StartedService> {
+  const file = fileURLToPath(new URL('../../fixtures/service.ts', import.meta.url))
+  if (!existsSync(file)) {
+    throw new PerfConfigError(
+      'baseUrl',
+      'baseUrl: no endpoints to probe: give --config with endpoints, or --base-url / PERF_BASE_URL',
+    )
+  }
+  const fixtures = (await import(pathToFileURL(file).href)) as {
+    spawnService(options: { faults?: string }): Promise<StartedService>
+  }
+  return fixtures.spawnService({})
+}
+
+function numberFlag(flag: string, value: string): number {
+  const number = Number(value)
+  if (value.trim() === '' || !Number.isFinite(number)) {
+    throw new PerfConfigError(flag, `${flag}: got ${JSON.stringify(value)}; expected a number`)
+  }
+  return number
+}
+
+function isEntry(): boolean {
+  const entry = process.argv[1]
+  if (!entry) return false
+  try {
+    return realpathSync(entry) === fileURLToPath(import.meta.url)
+  } catch {
+    return false
+  }
+}
+
+if (isEntry()) {
+  main(process.argv.slice(2)).then(code => {
+    process.exitCode = code
+    // Timers the libraries keep (keep-alive sockets) must not hold a stopped monitor open.
+    setTimeout(() => process.exit(code), 1000).unref()
+  })
+}
