@@ -14,7 +14,8 @@ const ANOMALIES_PER_SERIES = 10
  * timeline's p95 (upward), throughput (either way) and errors (upward); trends on p95 and
  * host memory; level shifts on p95, errors and host memory; and the advice rules.
  * Seconds without a completed response are left out of the p95 series (their 0 is not a
- * latency). It never throws: an analysis that fails is logged and left out.
+ * latency), and so are points that are not finite numbers. It never throws: an analysis
+ * that fails is logged (at `warn`) and left out.
  */
 export function explainResult(result: LoadResult, context: AdviceContext = {}): ScenarioInsights {
   const insights: ScenarioInsights = { anomalies: [], trends: [], levelShifts: [], advice: [] }
@@ -22,10 +23,14 @@ export function explainResult(result: LoadResult, context: AdviceContext = {}): 
   const p95: SeriesPoint[] = []
   const rps: SeriesPoint[] = []
   const errors: SeriesPoint[] = []
+  // A malformed entry (a NaN from a broken merge) is left out rather than failing the series.
+  const add = (series: SeriesPoint[], t: number, value: number) => {
+    if (Number.isFinite(t) && Number.isFinite(value)) series.push({ t, value })
+  }
   for (const e of timeline) {
-    if (e.rps > 0) p95.push({ t: e.t, value: e.p95 })
-    rps.push({ t: e.t, value: e.rps })
-    errors.push({ t: e.t, value: e.errors })
+    if (e.rps > 0) add(p95, e.t, e.p95)
+    add(rps, e.t, e.rps)
+    add(errors, e.t, e.errors)
   }
   const memory = result?.host ? seriesOf(result.host.samples, s => s.memory) : []
 
