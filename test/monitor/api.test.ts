@@ -1,0 +1,215 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createLogger, setLogger } from '../../src/config/logger.js'
+import type {
+  Monitor,
+  MonitorInsights,
+  MonitorPredictions,
+  MonitorSnapshot,
+} from '../../src/monitor/index.js'
+import { createMonitor } from '../../src/monitor/index.js'
+import type { TestServer } from '../support/servers.js'
+import { startDelayServer } from '../support/servers.js'
+import { connect, getJson, intervals } from './helpers.js'
+
+setLogger(createLogger('silent'))
+
+describe('monitor API', () => {
+  let target: TestServer
+  let monitor: Monitor
+  let base: string
+
+  beforeAll(async () => {
+    target = await startDelayServer(2)
+    monitor = createMonitor(
+      {
+        port: 0,
+        intervalMs: 200,
+        endpoints: [
+          { name: 'api', url: `${target.url}/items`, objectives: { p95: 500, availability: 99 } },
+        ],
+        probe: { requests: 4, timeoutMs: 1000 },
+      },
+      { alerts: null },
+    )
+    let depth = 0
+    monitor.addCollector('queue_depth', () => ++depth)
+    monitor.addCollector('pool', async () => ({ busy: 3, idle: 7 }))
+    base = await monitor.start()
+    await intervals(monitor, 12)
+  })
+
+  afterAll(async () => {
+    await monitor?.stop()
+    await target?.close()
+  })
+
+  it('serves the latest interval with probes, host resources and collectors', async () => {
+    const { status, body } = await getJson(base, '/api/metrics/current')
+    const snapshot = body as unknown as MonitorSnapshot
+    expect(status).toBe(200)
+    expect(snapshot.sequence).toBeGreaterThanOrEqual(12)
+    expect(snapshot.intervalMs).toBe(200)
+    expect(Number.isNaN(Date.parse(snapshot.time))).toBe(false)
+    const api = snapshot.endpoints[0]
+    expect(api).toMatchObject({
+      name: 'api',
+      method: 'GET',
+      availability: 100,
+      requests: 4,
+      statusCodes: { '200': 4 },
+    })
+    expect(api?.p50).toBeGreaterThanOrEqual(2)
+    expect(api?.p95).toBeGreaterThanOrEqual(api?.p50 as number)
+    expect(snapshot.host.memory).toBeGreaterThan(0)
+    expect(snapshot.host.memory).toBeLessThanOrEqual(100)
+    expect(snapshot.host.cpu).toBeGreaterThanOrEqual(0)
+    expect(snapshot.host.load).toBeGreaterThanOrEqual(0)
+    expect(snapshot.custom['queue_depth']).toBeGreaterThanOrEqual(12)
+    expect(snapshot.custom).toMatchObject({ 'pool.busy': 3, 'pool.idle': 7 })
+  })
+
+  it('serves history per component and metric, oldest first, within the hours asked', async () => {
+    const memory = await getJson(base, '/api/metrics/historical/host/memory?hours=1')
+    expect(memory.status).toBe(200)
+    expect(memory.body).toMatchObject({ component: 'host', metric: 'memory', unit: '%', hours: 1 })
+    const points = memory.body.points as Array<{ t: number; v: number }>
+    expect(points.length).toBeGreaterThanOrEqual(12)
+    expect(points.map(p => p.t)).toEqual([...points.map(p => p.t)].sort((a, b) => a - b))
+
+    const p95 = await getJson(base, '/api/metrics/historical/api/p95')
+    expect(p95.body).toMatchObject({ component: 'api', metric: 'p95', unit: 'ms', hours: 24 })
+    const custom = await getJson(base, '/api/metrics/historical/custom/queue_depth')
+    const values = (custom.body.points as Array<{ v: number }>).map(p => p.v)
+    expect(values.slice(0, 3)).toEqual([1, 2, 3])
+
+    // A window shorter than the run returns only its newest points.
+    const recent = await getJson(base, '/api/metrics/historical/custom/queue_depth?hours=0.0002')
+    const recentCount = (recent.body.points as unknown[]).length
+    expect(recentCount).toBeGreaterThan(0)
+    expect(recentCount).toBeLessThan(values.length)
+  })
+
+  it('answers bad requests with 400 and what is allowed', async () => {
+    const cases: Array<[string, RegExp]> = [
+      [
+        '/api/metrics/historical/host/cpu?hours=-1',
+        /hours: .*allowed: a number of hours greater than 0 and at most 720/,
+      ],
+      ['/api/metrics/historical/host/cpu?hours=abc', /hours: .*allowed/],
+      ['/api/metrics/historical/host/cpu?hours=100000', /hours: .*at most 720/],
+      [
+        '/api/analysis/predictions?horizon_minutes=abc',
+        /horizon_minutes: .*allowed: a number of minutes greater than 0 and at most 1440/,
+      ],
+      ['/api/analysis/predictions?horizon_minutes=0', /horizon_minutes/],
+      [
+        '/api/metrics/historical/nosuch/p95',
+        /unknown component "nosuch"; allowed: host, api, custom/,
+      ],
+      [
+        '/api/metrics/historical/api/p42',
+        /unknown metric "p42" for api; allowed: p50, p95, p99, availability/,
+      ],
+      [
+        '/api/metrics/historical/host/p95',
+        /allowed: cpu, memory, disk, network_rx, network_tx, load/,
+      ],
+      ['/api/metrics/historical/custom/nosuch', /allowed: pool.busy, pool.idle, queue_depth/],
+      ['/api/alerts/active?verbose=1', /unknown query parameter "verbose"/],
+    ]
+    for (const [path, message] of cases) {
+      const { status, body } = await getJson(base, path)
+      expect({ path, status }).toEqual({ path, status: 400 })
+      expect(body.error).toBe('Bad Request')
+      expect(body.message).toMatch(message)
+    }
+    const unknown = await getJson(base, '/api/nothing')
+    expect(unknown.status).toBe(404)
+  })
+
+  it('serves insights and predictions for the horizon asked', async () => {
+    const insights = (await getJson(base, '/api/analysis/ai-insights'))
+      .body as unknown as MonitorInsights
+    expect(Array.isArray(insights.anomalies)).toBe(true)
+    expect(Array.isArray(insights.summary)).toBe(true)
+    // queue_depth rises by one every interval: a perfect trend.
+    const trend = insights.trends.find(t => t.component === 'custom' && t.metric === 'queue_depth')
+    expect(trend?.r2).toBeGreaterThan(0.99)
+    expect(trend?.slopePerMinute).toBeCloseTo(300, -1)
+
+    const { status, body } = await getJson(base, '/api/analysis/predictions?horizon_minutes=30')
+    const predictions = body as unknown as MonitorPredictions
+    expect(status).toBe(200)
+    expect(predictions.horizonMinutes).toBe(30)
+    const p95 = predictions.predictions.find(p => p.component === 'api' && p.metric === 'p95')
+    expect(p95).toMatchObject({ unit: 'ms', threshold: 500, breachExpected: false })
+    expect(typeof p95?.predicted).toBe('number')
+    const cpu = predictions.predictions.find(p => p.component === 'host' && p.metric === 'cpu')
+    expect(cpu?.threshold).toBe(70)
+    const queue = predictions.predictions.find(p => p.metric === 'queue_depth')
+    // 30 minutes of a +1-per-200-ms series, damped: far above the current value.
+    expect(queue?.predicted).toBeGreaterThan((queue?.current as number) + 100)
+
+    const standard = await getJson(base, '/api/analysis/predictions')
+    expect(standard.body.horizonMinutes).toBe(60)
+  })
+
+  it('lists active alerts and reports health', async () => {
+    expect((await getJson(base, '/api/alerts/active')).body).toEqual({ alerts: [] })
+    const health = await getJson(base, '/health')
+    expect(health.status).toBe(200)
+    expect(health.body).toMatchObject({
+      status: 'ok',
+      history: { redis: 'memory', buffered: 0 },
+      problems: [],
+    })
+    expect(health.body.samples).toBeGreaterThanOrEqual(12)
+  })
+
+  it('exposes Prometheus text format', async () => {
+    const response = await fetch(`${base}/metrics`)
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/)
+    const text = await response.text()
+    expect(text).toMatch(/^# TYPE vitest_perf_endpoint_latency_ms gauge$/m)
+    expect(text).toMatch(
+      /^vitest_perf_endpoint_latency_ms\{endpoint="api",quantile="0\.95"\} \d+(\.\d+)?$/m,
+    )
+    expect(text).toMatch(/^vitest_perf_endpoint_availability_percent\{endpoint="api"\} 100$/m)
+    expect(text).toMatch(/^vitest_perf_custom\{name="pool\.busy"\} 3$/m)
+    expect(text).toMatch(/^vitest_perf_host_memory_percent \d/m)
+    for (const line of text.trim().split('\n')) {
+      expect(line).toMatch(/^(# (HELP|TYPE) \w+ .+|\w+(\{[^}]*\})? -?\d+(\.\d+)?(e[-+]?\d+)?)$/)
+    }
+  })
+
+  it('serves the page at /', async () => {
+    const response = await fetch(`${base}/`)
+    expect(response.status).toBe(200)
+    expect(response.headers.get('content-type')).toMatch(/text\/html/)
+    expect(await response.text()).toMatch(/<html/i)
+  })
+
+  it('pushes the state on connect and a metrics_update every interval', async () => {
+    const client = await connect(`${base}/ws/metrics`)
+    try {
+      const first = await client.next('metrics_update')
+      await client.next('ai_insights')
+      const start = client.messages.length
+      const later = await client.next('metrics_update', start)
+      if (first.type !== 'metrics_update' || later.type !== 'metrics_update')
+        throw new Error('wrong type')
+      expect(later.metrics.sequence).toBeGreaterThan(first.metrics.sequence)
+      expect(later.metrics.endpoints[0]?.name).toBe('api')
+      // Updates keep coming, one per interval.
+      const from = later.metrics.sequence
+      await intervals(monitor, 3)
+      const sequences = client.messages
+        .filter(m => m.type === 'metrics_update')
+        .map(m => (m.type === 'metrics_update' ? m.metrics.sequence : 0))
+        .filter(s => s >= from)
+      expect(sequences.slice(0, 3)).toEqual([from, from + 1, from + 2])
+    } finally {
+      client.close()
+    }
+  })
+})

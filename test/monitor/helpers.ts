@@ -1,0 +1,78 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import WebSocket from 'ws'
+import type { Monitor, MonitorMessage } from '../../src/monitor/index.js'
+
+/** Waits until `check` holds, polling every 20 ms; throws after `timeoutMs`. */
+export async function until(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`${what} not reached within ${timeoutMs} ms`)
+    await sleep(20)
+  }
+}
+
+/** Waits for the monitor to complete `count` more intervals. */
+export async function intervals(
+  monitor: Monitor,
+  count: number,
+  timeoutMs = 15_000,
+): Promise<void> {
+  const target = (monitor.latest()?.sequence ?? 0) + count
+  await until(() => (monitor.latest()?.sequence ?? 0) >= target, timeoutMs, `${count} intervals`)
+}
+
+/** A WebSocket client that records every message. */
+export interface Recorder {
+  socket: WebSocket
+  messages: MonitorMessage[]
+  next(type: MonitorMessage['type'], after?: number, timeoutMs?: number): Promise<MonitorMessage>
+  close(): void
+}
+
+/** Opens `/ws/metrics` and records messages; rejects when the upgrade is refused. */
+export async function connect(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<Recorder> {
+  const socket = new WebSocket(url.replace(/^http/, 'ws'), { headers })
+  const messages: MonitorMessage[] = []
+  socket.on('message', data => messages.push(JSON.parse(String(data)) as MonitorMessage))
+  await new Promise<void>((resolve, reject) => {
+    socket.once('open', () => resolve())
+    socket.once('unexpected-response', (_req, res) =>
+      reject(new Error(`refused with ${res.statusCode}`)),
+    )
+    socket.once('error', reject)
+  })
+  return {
+    socket,
+    messages,
+    async next(type, after = 0, timeoutMs = 10_000) {
+      let found: MonitorMessage | undefined
+      await until(
+        () => {
+          found = messages.slice(after).find(m => m.type === type)
+          return found !== undefined
+        },
+        timeoutMs,
+        `a ${type} message`,
+      )
+      return found as MonitorMessage
+    },
+    close: () => socket.terminate(),
+  }
+}
+
+/** GETs a path and parses JSON. */
+export async function getJson(
+  base: string,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(`${base}${path}`, { headers })
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> }
+}
