@@ -1,0 +1,590 @@
+/**
+ * The dashboard's browser code, as text inlined into the page. It is plain ES2019 written as
+ * a string (no build step, no bundler, nothing fetched from a CDN); it reads its settings
+ * from the JSON block `#dashboard-config` that `renderDashboard` writes.
+ *
+ * What it does, in order: loads the current state and history from the REST API, draws one
+ * uPlot chart per series group, then follows `/ws/metrics`. Every string from the server goes
+ * into the page through `textContent`, never `innerHTML`, so nothing it shows can run. While
+ * the tab is hidden it closes the socket and draws nothing; on return it reloads history (to
+ * fill the gap) and reconnects. A lost socket reconnects with exponential backoff and jitter.
+ * Each chart keeps at most `maxPoints` points. With `?token=` in the page's address, the
+ * token goes along as `Authorization: Bearer` on API calls and `?token=` on the socket.
+ *
+ * Written without template literals so it can live inside one.
+ */
+export const CLIENT_SCRIPT = String.raw`
+(function () {
+  'use strict'
+  var config = JSON.parse(document.getElementById('dashboard-config').textContent)
+  var token = new URLSearchParams(location.search).get('token') || ''
+  var COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd']
+  var SEVERITY_RANK = { critical: 0, high: 1, medium: 2, low: 3 }
+  var state = {
+    socket: null,
+    paused: false,
+    retries: 0,
+    retryTimer: null,
+    updates: 0,
+    alerts: new Map(),
+    resolved: [],
+    charts: [],
+  }
+
+  // ----- small helpers ---------------------------------------------------------------------
+
+  function $(id) {
+    return document.getElementById(id)
+  }
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag)
+    if (className) node.className = className
+    if (text !== undefined && text !== null) node.textContent = String(text)
+    return node
+  }
+
+  function clear(node) {
+    while (node.firstChild) node.removeChild(node.firstChild)
+  }
+
+  function fmt(value, unit) {
+    if (value === null || value === undefined || !isFinite(value)) return '–'
+    if (unit === 'B/s') return bytes(value) + '/s'
+    var abs = Math.abs(value)
+    if (unit === '%') return (abs >= 100 ? String(Math.round(value)) : value.toFixed(1)) + '%'
+    var text = abs >= 100 ? String(Math.round(value)) : abs >= 10 ? value.toFixed(1) : value.toFixed(2)
+    return unit ? text + ' ' + unit : text
+  }
+
+  function bytes(value) {
+    var units = ['B', 'kB', 'MB', 'GB']
+    var i = 0
+    while (Math.abs(value) >= 1000 && i < units.length - 1) {
+      value /= 1000
+      i++
+    }
+    return (i === 0 ? Math.round(value) : value.toFixed(1)) + ' ' + units[i]
+  }
+
+  function clock(iso) {
+    var date = new Date(iso)
+    return isNaN(date.getTime()) ? '' : date.toLocaleTimeString()
+  }
+
+  function url(path) {
+    return new URL(path, location.href).toString()
+  }
+
+  function api(path) {
+    var headers = token ? { Authorization: 'Bearer ' + token } : {}
+    return fetch(url(path), { headers: headers, cache: 'no-store' }).then(function (res) {
+      if (res.status === 401) {
+        askForToken('The monitor needs its token.')
+        throw new Error('unauthorized')
+      }
+      if (!res.ok) throw new Error(path + ': HTTP ' + res.status)
+      return res.json()
+    })
+  }
+
+  function setStatus(kind, text) {
+    var node = $('status')
+    node.className = 'status ' + kind
+    node.dataset.state = kind
+    node.textContent = text
+  }
+
+  function askForToken(message) {
+    var box = $('token-form')
+    box.hidden = false
+    $('token-message').textContent = message
+  }
+
+  // ----- charts ----------------------------------------------------------------------------
+
+  function guides(bands, lines) {
+    return {
+      hooks: {
+        drawClear: [
+          function (u) {
+            var ctx = u.ctx
+            bands.forEach(function (band) {
+              var top = Math.max(u.bbox.top, u.valToPos(band.to, 'y', true))
+              var bottom = Math.min(u.bbox.top + u.bbox.height, u.valToPos(band.from, 'y', true))
+              if (bottom <= top) return
+              ctx.fillStyle = band.color
+              ctx.fillRect(u.bbox.left, top, u.bbox.width, bottom - top)
+            })
+          },
+        ],
+        draw: [
+          function (u) {
+            var ctx = u.ctx
+            lines.forEach(function (line) {
+              var y = u.valToPos(line.value, 'y', true)
+              ctx.save()
+              ctx.setLineDash([6 * devicePixelRatio, 4 * devicePixelRatio])
+              ctx.strokeStyle = line.color
+              ctx.lineWidth = 1.5 * devicePixelRatio
+              ctx.beginPath()
+              ctx.moveTo(u.bbox.left, y)
+              ctx.lineTo(u.bbox.left + u.bbox.width, y)
+              ctx.stroke()
+              ctx.restore()
+            })
+          },
+        ],
+      },
+    }
+  }
+
+  function levelBands(levels) {
+    return [
+      { from: levels.warning, to: levels.critical, color: 'rgba(249, 168, 37, 0.16)' },
+      { from: levels.critical, to: 100, color: 'rgba(198, 40, 40, 0.14)' },
+    ]
+  }
+
+  function addChart(parent, spec) {
+    var card = el('section', 'card chart')
+    card.dataset.chart = spec.id
+    card.dataset.points = '0'
+    var head = el('div', 'card-head')
+    head.appendChild(el('h3', '', spec.title))
+    var now = el('span', 'now', '–')
+    head.appendChild(now)
+    card.appendChild(head)
+    if (spec.note) card.appendChild(el('p', 'note', spec.note))
+    var holder = el('div', 'plot')
+    card.appendChild(holder)
+    parent.appendChild(card)
+
+    var chart = { spec: spec, card: card, now: now, holder: holder, xs: [], ys: [], plot: null }
+    spec.series.forEach(function () {
+      chart.ys.push([])
+    })
+    var lineMax = spec.lines.reduce(function (max, line) {
+      return Math.max(max, line.value)
+    }, 0)
+    var opts = {
+      width: Math.max(240, holder.clientWidth || 320),
+      height: 170,
+      legend: { live: false },
+      cursor: { drag: { x: false, y: false } },
+      scales: {
+        x: { time: true },
+        y: {
+          range: function (u, min, max) {
+            if (spec.unit === '%') return [0, 100]
+            var top = Math.max(max || 0, lineMax * 1.15, spec.unit === 'ms' ? 1 : 0)
+            return [0, top > 0 ? top : 1]
+          },
+        },
+      },
+      series: [{}].concat(
+        spec.series.map(function (s, i) {
+          return {
+            label: s.label,
+            stroke: COLORS[i % COLORS.length],
+            width: 1.5,
+            spanGaps: false,
+            value: function (u, v) {
+              return fmt(v, spec.unit)
+            },
+          }
+        }),
+      ),
+      axes: [
+        {},
+        {
+          size: 64,
+          values: function (u, ticks) {
+            return ticks.map(function (v) {
+              return fmt(v, spec.unit)
+            })
+          },
+        },
+      ],
+      plugins: [guides(spec.bands, spec.lines)],
+    }
+    chart.plot = new uPlot(opts, [[]].concat(chart.ys), holder)
+    state.charts.push(chart)
+    return chart
+  }
+
+  function pushPoint(chart, x, values) {
+    var last = chart.xs[chart.xs.length - 1]
+    if (last !== undefined && x <= last) return
+    chart.xs.push(x)
+    values.forEach(function (v, i) {
+      chart.ys[i].push(typeof v === 'number' && isFinite(v) ? v : null)
+    })
+    var extra = chart.xs.length - config.maxPoints
+    if (extra > 0) {
+      chart.xs.splice(0, extra)
+      chart.ys.forEach(function (ys) {
+        ys.splice(0, extra)
+      })
+    }
+  }
+
+  function draw(chart) {
+    chart.card.dataset.points = String(chart.xs.length)
+    var latest = chart.spec.series
+      .map(function (s, i) {
+        var ys = chart.ys[i]
+        return (chart.spec.series.length > 1 ? s.label + ' ' : '') + fmt(ys[ys.length - 1], chart.spec.unit)
+      })
+      .join(' · ')
+    chart.now.textContent = latest
+    chart.plot.setData([chart.xs].concat(chart.ys))
+  }
+
+  function buildCharts() {
+    var host = $('host-charts')
+    var levels = config.levels
+    addChart(host, {
+      id: 'host/cpu', title: 'CPU', unit: '%',
+      series: [{ label: 'cpu', component: 'host', metric: 'cpu' }],
+      bands: levelBands(levels.cpu), lines: [],
+      note: 'warning ' + levels.cpu.warning + '%, critical ' + levels.cpu.critical + '%',
+    })
+    addChart(host, {
+      id: 'host/memory', title: 'Memory', unit: '%',
+      series: [{ label: 'memory', component: 'host', metric: 'memory' }],
+      bands: levelBands(levels.memory), lines: [],
+      note: 'warning ' + levels.memory.warning + '%, critical ' + levels.memory.critical + '%',
+    })
+    addChart(host, {
+      id: 'host/disk', title: 'Disk', unit: '%',
+      series: [{ label: 'disk', component: 'host', metric: 'disk' }],
+      bands: levelBands(levels.disk), lines: [],
+      note: 'warning ' + levels.disk.warning + '%, critical ' + levels.disk.critical + '%',
+    })
+    addChart(host, {
+      id: 'host/network', title: 'Network', unit: 'B/s',
+      series: [
+        { label: 'rx', component: 'host', metric: 'network_rx' },
+        { label: 'tx', component: 'host', metric: 'network_tx' },
+      ],
+      bands: [], lines: [],
+    })
+
+    var endpoints = $('endpoint-charts')
+    if (config.endpoints.length === 0) endpoints.appendChild(el('p', 'empty', 'No endpoint is probed.'))
+    config.endpoints.forEach(function (endpoint) {
+      var objectives = endpoint.objectives || {}
+      var budgets = ['p50', 'p95', 'p99'].filter(function (p) {
+        return typeof objectives[p] === 'number'
+      })
+      addChart(endpoints, {
+        id: endpoint.name + '/latency', title: endpoint.name + ' latency', unit: 'ms',
+        series: ['p50', 'p95', 'p99'].map(function (p) {
+          return { label: p, component: endpoint.name, metric: p }
+        }),
+        bands: [],
+        lines: budgets.map(function (p) {
+          return { value: objectives[p], color: '#c62828' }
+        }),
+        note: budgets.length
+          ? 'objective ' + budgets.map(function (p) { return p + ' ≤ ' + objectives[p] + ' ms' }).join(', ')
+          : 'no latency objective',
+      })
+      var floor = objectives.availability
+      addChart(endpoints, {
+        id: endpoint.name + '/availability', title: endpoint.name + ' availability', unit: '%',
+        series: [{ label: 'availability', component: endpoint.name, metric: 'availability' }],
+        bands: typeof floor === 'number' ? [{ from: 0, to: floor, color: 'rgba(198, 40, 40, 0.10)' }] : [],
+        lines: typeof floor === 'number' ? [{ value: floor, color: '#c62828' }] : [],
+        note: typeof floor === 'number' ? 'objective ≥ ' + floor + '%' : 'no availability objective',
+      })
+    })
+  }
+
+  function valueOf(snapshot, component, metric) {
+    if (component === 'host') return snapshot.host ? snapshot.host[metric] : null
+    if (component === 'custom') return snapshot.custom ? snapshot.custom[metric] : null
+    var endpoint = (snapshot.endpoints || []).filter(function (e) {
+      return e.name === component
+    })[0]
+    return endpoint ? endpoint[metric] : null
+  }
+
+  function applySnapshot(snapshot) {
+    var x = Date.parse(snapshot.time) / 1000
+    if (!isFinite(x)) return
+    state.charts.forEach(function (chart) {
+      pushPoint(chart, x, chart.spec.series.map(function (s) {
+        return valueOf(snapshot, s.component, s.metric)
+      }))
+      if (!state.paused) draw(chart)
+    })
+    $('updated').textContent = 'last interval ' + clock(snapshot.time) + ' (#' + snapshot.sequence + ')'
+    document.body.dataset.updates = String(++state.updates)
+  }
+
+  function loadHistory() {
+    var hours = Math.max(0.001, (config.maxPoints * config.intervalMs) / 3600000)
+    var wanted = []
+    state.charts.forEach(function (chart) {
+      chart.spec.series.forEach(function (s) {
+        wanted.push(s)
+      })
+    })
+    return Promise.all(
+      wanted.map(function (s) {
+        var path = 'api/metrics/historical/' + encodeURIComponent(s.component) + '/' +
+          encodeURIComponent(s.metric) + '?hours=' + hours.toFixed(3)
+        return api(path).then(
+          function (body) {
+            return body.points || []
+          },
+          function () {
+            return []
+          },
+        )
+      }),
+    ).then(function (results) {
+      var index = 0
+      state.charts.forEach(function (chart) {
+        var bySeries = chart.spec.series.map(function () {
+          return results[index++]
+        })
+        var times = {}
+        bySeries.forEach(function (points) {
+          points.forEach(function (p) {
+            times[Math.round(p.t / 1000)] = true
+          })
+        })
+        var xs = Object.keys(times).map(Number).sort(function (a, b) {
+          return a - b
+        })
+        chart.xs = []
+        chart.ys = chart.spec.series.map(function () {
+          return []
+        })
+        var lookup = bySeries.map(function (points) {
+          var map = {}
+          points.forEach(function (p) {
+            map[Math.round(p.t / 1000)] = p.v
+          })
+          return map
+        })
+        xs.forEach(function (x) {
+          pushPoint(chart, x, lookup.map(function (map) {
+            return map[x]
+          }))
+        })
+        draw(chart)
+      })
+    })
+  }
+
+  // ----- alerts, insights, predictions -----------------------------------------------------
+
+  function renderAlerts() {
+    var body = $('alerts-body')
+    clear(body)
+    var alerts = Array.from(state.alerts.values()).sort(function (a, b) {
+      return (SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]) ||
+        String(a.activeAt).localeCompare(String(b.activeAt))
+    })
+    $('alerts-count').textContent = String(alerts.length)
+    $('alerts-empty').hidden = alerts.length > 0
+    alerts.forEach(function (alert) {
+      var row = el('tr', 'alert ' + alert.severity + ' ' + alert.state)
+      row.dataset.fingerprint = alert.fingerprint
+      row.dataset.rule = alert.rule
+      row.dataset.component = (alert.labels && alert.labels.component) || ''
+      var badge = el('td')
+      badge.appendChild(el('span', 'badge ' + alert.severity,
+        (alert.priority ? alert.priority + ' ' : '') + alert.severity))
+      row.appendChild(badge)
+      row.appendChild(el('td', 'state', alert.state))
+      row.appendChild(el('td', 'rule', alert.rule))
+      var labels = alert.labels || {}
+      row.appendChild(el('td', '', [labels.component, labels.metric].filter(Boolean).join('/')))
+      row.appendChild(el('td', 'summary', alert.summary))
+      row.appendChild(el('td', 'num', fmt(alert.value, alert.unit || '') +
+        (alert.threshold === null || alert.threshold === undefined ? '' : ' / ' + fmt(alert.threshold, alert.unit || ''))))
+      row.appendChild(el('td', '', clock(alert.firedAt || alert.activeAt)))
+      body.appendChild(row)
+    })
+
+    var recent = $('resolved-list')
+    clear(recent)
+    state.resolved.forEach(function (alert) {
+      recent.appendChild(el('li', '', clock(alert.resolvedAt) + ' resolved: ' + alert.rule + ' · ' + alert.summary))
+    })
+  }
+
+  function loadAlerts() {
+    return api('api/alerts/active').then(function (body) {
+      state.alerts = new Map()
+      ;(body.alerts || []).forEach(function (alert) {
+        state.alerts.set(alert.fingerprint, alert)
+      })
+      renderAlerts()
+    })
+  }
+
+  function renderInsights(insights) {
+    var list = $('insights-list')
+    clear(list)
+    var lines = (insights && insights.summary) || []
+    if (lines.length === 0) list.appendChild(el('li', 'empty', 'Nothing unusual.'))
+    lines.slice(0, 50).forEach(function (line) {
+      list.appendChild(el('li', '', line))
+    })
+    $('insights-time').textContent = insights && insights.generatedAt ? 'as of ' + clock(insights.generatedAt) : ''
+  }
+
+  function renderPredictions(body) {
+    var rows = $('predictions-body')
+    clear(rows)
+    var predictions = (body && body.predictions) || []
+    $('predictions-horizon').textContent = body ? 'next ' + body.horizonMinutes + ' min' : ''
+    predictions.slice(0, 100).forEach(function (p) {
+      var row = el('tr', p.breachExpected ? 'breach' : '')
+      row.appendChild(el('td', '', p.component + '/' + p.metric))
+      row.appendChild(el('td', 'num', fmt(p.current, p.unit)))
+      row.appendChild(el('td', 'num', fmt(p.predicted, p.unit)))
+      row.appendChild(el('td', 'num', p.threshold === null ? '–' : fmt(p.threshold, p.unit)))
+      row.appendChild(el('td', 'num', p.minutesToThreshold === null ? '–' : Math.round(p.minutesToThreshold) + ' min'))
+      row.appendChild(el('td', '', p.breachExpected ? 'breach expected' : 'ok'))
+      rows.appendChild(row)
+    })
+    $('predictions-empty').hidden = predictions.length > 0
+  }
+
+  function loadAnalysis() {
+    return Promise.all([
+      api('api/analysis/ai-insights').then(renderInsights, function () {}),
+      api('api/analysis/predictions?horizon_minutes=60').then(renderPredictions, function () {}),
+    ])
+  }
+
+  // ----- live updates ----------------------------------------------------------------------
+
+  function onMessage(event) {
+    var message
+    try {
+      message = JSON.parse(event.data)
+    } catch (error) {
+      return
+    }
+    if (message.type === 'metrics_update') {
+      applySnapshot(message.metrics)
+      // Pending alerts and predictions do not come over the socket: refresh them now and then.
+      if (state.updates % 5 === 0) loadAlerts().catch(function () {})
+      if (state.updates % 10 === 0) loadAnalysis()
+    } else if (message.type === 'ai_insights') {
+      renderInsights(message.insights)
+    } else if (message.type === 'alert_fired') {
+      state.alerts.set(message.alert.fingerprint, message.alert)
+      renderAlerts()
+    } else if (message.type === 'alert_resolved') {
+      state.alerts.delete(message.alert.fingerprint)
+      state.resolved.unshift(message.alert)
+      state.resolved.length = Math.min(state.resolved.length, 20)
+      renderAlerts()
+    }
+  }
+
+  function connect() {
+    if (state.paused || state.socket) return
+    var target = new URL('ws/metrics', location.href)
+    target.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:'
+    if (token) target.searchParams.set('token', token)
+    var socket = new WebSocket(target.toString())
+    state.socket = socket
+    setStatus('connecting', 'connecting…')
+    socket.onopen = function () {
+      state.retries = 0
+      setStatus('live', 'live')
+    }
+    socket.onmessage = onMessage
+    socket.onclose = function () {
+      state.socket = null
+      if (!state.paused) retry()
+    }
+  }
+
+  function retry() {
+    clearTimeout(state.retryTimer)
+    var base = Math.min(30000, 1000 * Math.pow(2, state.retries))
+    var delay = base / 2 + Math.random() * (base / 2)
+    state.retries++
+    setStatus('offline', 'disconnected; retrying in ' + Math.ceil(delay / 1000) + ' s')
+    state.retryTimer = setTimeout(function () {
+      loadAlerts().catch(function () {})
+      connect()
+    }, delay)
+  }
+
+  function pause() {
+    state.paused = true
+    clearTimeout(state.retryTimer)
+    if (state.socket) {
+      state.socket.onclose = null
+      state.socket.close(1000, 'tab hidden')
+      state.socket = null
+    }
+    setStatus('paused', 'paused while the tab is hidden')
+  }
+
+  function resume() {
+    state.paused = false
+    loadAll().then(connect, connect)
+  }
+
+  function loadAll() {
+    return Promise.all([
+      api('api/metrics/current').catch(function () {
+        return null
+      }),
+      loadHistory(),
+      loadAlerts().catch(function () {}),
+      loadAnalysis(),
+    ]).then(function (results) {
+      var current = results[0]
+      if (current && current.time) applySnapshot(current)
+    })
+  }
+
+  // ----- start -----------------------------------------------------------------------------
+
+  $('token-submit').addEventListener('click', function (event) {
+    event.preventDefault()
+    var value = $('token-input').value
+    if (!value) return
+    var next = new URL(location.href)
+    next.searchParams.set('token', value)
+    location.href = next.toString()
+  })
+
+  window.addEventListener('resize', function () {
+    state.charts.forEach(function (chart) {
+      chart.plot.setSize({ width: Math.max(240, chart.holder.clientWidth), height: 170 })
+    })
+  })
+
+  document.addEventListener('visibilitychange', function () {
+    if (document.hidden) pause()
+    else resume()
+  })
+
+  buildCharts()
+  if (config.tokenRequired && !token) {
+    askForToken('This monitor needs its token: open the page with ?token=… or enter it here.')
+    setStatus('offline', 'token needed')
+    return
+  }
+  if (document.hidden) {
+    pause()
+    return
+  }
+  loadAll().then(connect, connect)
+})()
+`

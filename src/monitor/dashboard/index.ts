@@ -1,0 +1,5 @@
+export type { ChartAssets } from './assets.js'
+export { chartAssets } from './assets.js'
+export { CLIENT_SCRIPT } from './client.js'
+export type { DashboardOptions } from './render.js'
+export { escapeHtml, escapeJson, renderDashboard } from './render.js'

@@ -1,0 +1,175 @@
+import { mkdirSync } from 'node:fs'
+import type { Browser, Page } from 'playwright-core'
+import { chromium } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { RunningService } from '../../fixtures/service.js'
+import { startService } from '../../fixtures/service.js'
+import { renderDashboard } from '../../src/monitor/dashboard/index.js'
+import type { Monitor } from '../../src/monitor/index.js'
+import { createMonitor } from '../../src/monitor/index.js'
+
+const INTERVAL_MS = 1000
+const LEVELS = {
+  cpu: { normal: 40, warning: 70, critical: 85 },
+  memory: { normal: 60, warning: 75, critical: 90 },
+  disk: { normal: 70, warning: 80, critical: 95 },
+}
+
+let browser: Browser
+let service: RunningService
+let monitor: Monitor
+let url: string
+
+beforeAll(async () => {
+  service = await startService()
+  monitor = createMonitor(
+    {
+      baseUrl: service.url,
+      endpoints: [
+        { name: 'health', path: '/health', objectives: { p95: 250, availability: 99 } },
+        { name: 'status', path: '/api/v1/system/status', objectives: { p95: 500 } },
+      ],
+      intervalMs: INTERVAL_MS,
+      port: 0,
+      host: '127.0.0.1',
+      token: 'dashboard-test-token',
+      probe: { requests: 3, timeoutMs: 900 },
+      alerts: { forMs: 0, notifiers: [] },
+    },
+    { page: renderDashboard },
+  )
+  url = await monitor.start()
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
+  })
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await monitor?.stop()
+  await service?.close()
+})
+
+/** Points shown by the chart `id` (the page keeps them in `data-points`). */
+async function points(page: Page, id: string): Promise<number> {
+  const value = await page.getAttribute(`[data-chart="${id}"]`, 'data-points')
+  return Number(value)
+}
+
+describe('dashboard in headless Chromium', () => {
+  it('renders one self-contained page: uPlot inlined, no external resource, strings escaped', () => {
+    const html = renderDashboard({
+      title: 'prod </script><img src=x onerror=alert(1)>',
+      intervalMs: 30_000,
+      endpoints: [{ name: '</script><b>x', objectives: { p95: 300 } }],
+      levels: LEVELS,
+      tokenRequired: false,
+    })
+    expect(html).toContain('uPlot')
+    expect(html).not.toMatch(/<script[^>]+src=/)
+    expect(html).not.toMatch(/<link[^>]+href=/)
+    expect(html).not.toContain('<img src=x')
+    expect(html).toContain('<title>prod &lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;</title>')
+    // Only the three script elements the page needs close in the page.
+    expect(html.match(/<\/script>/g)).toHaveLength(3)
+  })
+
+  it('draws live charts, shows the alert after a fault, and sends the token', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1500 } })
+    const errors: string[] = []
+    page.on('pageerror', error => errors.push(error.message))
+    const apiCalls: string[] = []
+    page.on('request', request => {
+      const path = new URL(request.url()).pathname
+      if (path.startsWith('/api/') || path.startsWith('/ws/')) {
+        apiCalls.push(`${path} ${request.headers().authorization ?? ''}`)
+      }
+    })
+
+    await page.goto(`${url}/?token=dashboard-test-token`)
+    await page.waitForSelector('#status[data-state="live"]', { timeout: 15_000 })
+
+    // The charts gain points over two intervals.
+    const before = await points(page, 'host/cpu')
+    await page.waitForFunction(
+      start => Number(document.body.dataset.updates) >= start + 2,
+      Number(await page.getAttribute('body', 'data-updates')),
+      { timeout: 15_000 },
+    )
+    expect(await points(page, 'host/cpu')).toBeGreaterThanOrEqual(before + 2)
+    expect(await points(page, 'health/latency')).toBeGreaterThanOrEqual(2)
+    expect(await points(page, 'status/availability')).toBeGreaterThanOrEqual(2)
+    const healthDown = '#alerts-body tr[data-rule="endpoint_down"][data-component="health"]'
+    expect(await page.locator(healthDown).count()).toBe(0)
+
+    // Every API call carried the token; the socket carries it in its query.
+    expect(apiCalls.length).toBeGreaterThan(0)
+    for (const call of apiCalls.filter(c => c.startsWith('/api/'))) {
+      expect(call).toBe(`${call.split(' ')[0]} Bearer dashboard-test-token`)
+    }
+
+    // Break the health endpoint: every probe request now gets a 500.
+    service.setFaults('health:error=1')
+    const row = page.locator(healthDown)
+    await row.waitFor({ timeout: 15_000 })
+    expect(await row.getAttribute('class')).toContain('critical')
+    expect(await row.locator('.summary').textContent()).toContain('health is unavailable')
+    expect(await page.textContent('#alerts-count')).not.toBe('0')
+
+    mkdirSync('reports', { recursive: true })
+    await page.screenshot({ path: 'reports/monitor-dashboard.png', fullPage: true })
+
+    // Healing it resolves the alert on the page.
+    service.setFaults('')
+    await page.locator(healthDown).waitFor({ state: 'detached', timeout: 15_000 })
+    expect(await page.textContent('#resolved-list')).toContain('endpoint_down')
+
+    expect(errors).toEqual([])
+    await page.close()
+  })
+
+  it('asks for the token when opened without one', async () => {
+    const page = await browser.newPage()
+    await page.goto(url)
+    await page.waitForSelector('#token-form:not([hidden])', { timeout: 10_000 })
+    expect(await page.getAttribute('#status', 'data-state')).toBe('offline')
+    await page.close()
+  })
+
+  it('pauses while the tab is hidden and resumes when shown', async () => {
+    const page = await browser.newPage()
+    await page.goto(`${url}/?token=dashboard-test-token`)
+    await page.waitForSelector('#status[data-state="live"]', { timeout: 15_000 })
+
+    const setHidden = (hidden: boolean) =>
+      page.evaluate(value => {
+        Object.defineProperty(document, 'hidden', { value, configurable: true })
+        Object.defineProperty(document, 'visibilityState', {
+          value: value ? 'hidden' : 'visible',
+          configurable: true,
+        })
+        document.dispatchEvent(new Event('visibilitychange'))
+      }, hidden)
+
+    await setHidden(true)
+    expect(await page.getAttribute('#status', 'data-state')).toBe('paused')
+    const updates = Number(await page.getAttribute('body', 'data-updates'))
+    await page.waitForTimeout(2.5 * INTERVAL_MS)
+    expect(Number(await page.getAttribute('body', 'data-updates'))).toBe(updates)
+
+    await setHidden(false)
+    await page.waitForSelector('#status[data-state="live"]', { timeout: 15_000 })
+    await page.waitForFunction(start => Number(document.body.dataset.updates) > start, updates, {
+      timeout: 15_000,
+    })
+    await page.close()
+  })
+})
