@@ -81,9 +81,9 @@ function baselineCells(scenario: ScenarioRecord): string {
   return [
     `<td class="num">${e(formatValue(comparison.before, 'ms'))}</td>`,
     `<td class="num">${e(formatValue(comparison.after, 'ms'))}</td>`,
-    `<td class="num">${e(sign(comparison.changePct))} (${e(sign(comparison.ciPct[0]))} … ${e(
-      sign(comparison.ciPct[1]),
-    )})</td>`,
+    `<td class="num" title="${e(`confidence interval ${sign(comparison.ciPct[0])} to ${sign(comparison.ciPct[1])}`)}">${e(
+      sign(comparison.changePct),
+    )} <span class="muted">[${e(sign(comparison.ciPct[0]))}, ${e(sign(comparison.ciPct[1]))}]</span></td>`,
     `<td class="${verdictClass}" title="${e(comparison.reason)}">${e(comparison.verdict)}</td>`,
   ].join('')
 }

@@ -105,7 +105,7 @@ function insightsSummary(report: PerfReport): string {
     const found = insights.anomalies.length + insights.levelShifts.length + insights.trends.length
     if (found) {
       items.push(
-        `<li>${link}: ${insights.anomalies.length} anomalies, ${insights.levelShifts.length} level shifts, ${insights.trends.length} trends</li>`,
+        `<li>${link}: ${plural(insights.anomalies.length, 'anomaly', 'anomalies')}, ${plural(insights.levelShifts.length, 'level shift')}, ${plural(insights.trends.length, 'trend')}</li>`,
       )
     }
   })
@@ -114,13 +114,17 @@ function insightsSummary(report: PerfReport): string {
   ).length
   if (regressions)
     items.unshift(
-      `<li><span class="sev-critical">${regressions} scenario(s) regressed</span> against the baseline</li>`,
+      `<li><span class="sev-critical">${plural(regressions, 'scenario')} regressed</span> against the baseline</li>`,
     )
   const failed = report.scenarios.filter(scenario => !scenarioPassed(scenario)).length
   if (failed)
     items.unshift(
-      `<li><span class="sev-critical">${failed} scenario(s) missed an objective or failed</span></li>`,
+      `<li><span class="sev-critical">${plural(failed, 'scenario')} missed an objective or failed</span></li>`,
     )
   if (items.length === 0) return ''
   return `<h2>Insights</h2><ul class="insights" id="insights">${items.join('')}</ul>`
+}
+
+function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count} ${count === 1 ? one : many}`
 }

@@ -28,13 +28,15 @@ code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monosp
 .facts div { overflow-wrap: anywhere; }
 .facts b { display: block; font-size: 12px; color: var(--muted); font-weight: 600; }
 table { border-collapse: collapse; width: 100%; margin: 6px 0 12px; }
-th, td { border: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
+th, td { border: 1px solid var(--line); padding: 3px 6px; text-align: left; vertical-align: top; }
+#compliance { font-size: 13px; }
 th { background: var(--head); font-weight: 600; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td.pass { background: var(--pass-bg); color: var(--pass); }
 td.fail { background: var(--fail-bg); color: var(--fail); font-weight: 600; }
 td.none { color: var(--muted); }
-td.name { overflow-wrap: anywhere; max-width: 360px; }
+td.name { overflow-wrap: anywhere; min-width: 200px; max-width: 360px; }
+td.name .mono { font-size: 11.5px; }
 .table-wrap { overflow-x: auto; }
 .chip { display: inline-block; background: var(--chip); border-radius: 10px; padding: 0 8px;
   margin: 0 4px 2px 0; font-size: 12px; }
