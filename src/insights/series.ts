@@ -68,12 +68,51 @@ export function numberOption(
   throw invalidOption(option, value, describeRange(check))
 }
 
-/** The median of `values[0..length)`, sorting that part of `values` in place (no allocation). */
+/**
+ * The median of `values[0..length)`, reordering that part of `values` in place (no
+ * allocation). Quickselect (Hoare's selection: partition around a pivot, keep only the side
+ * that holds the wanted rank) finds it in O(length) on average, which matters in the
+ * bootstrap, where it runs thousands of times per comparison.
+ */
 export function medianInPlace(values: Float64Array, length: number): number {
-  const view = values.subarray(0, length)
-  view.sort()
   const mid = length >> 1
-  return length % 2 === 1 ? view[mid]! : (view[mid - 1]! + view[mid]!) / 2
+  const upper = selectInPlace(values, mid, length)
+  if (length % 2 === 1) return upper
+  // Everything before `mid` is now <= the upper middle value: the lower one is their max.
+  let lower = values[0]!
+  for (let i = 1; i < mid; i++) if (values[i]! > lower) lower = values[i]!
+  return (lower + upper) / 2
+}
+
+/** Puts the k-th smallest of `values[0..length)` at index k (smaller ones before it) and returns it. */
+function selectInPlace(values: Float64Array, k: number, length: number): number {
+  let left = 0
+  let right = length - 1
+  while (right > left) {
+    // Median of three as the pivot, so sorted or reversed input is not the worst case.
+    const middle = (left + right) >> 1
+    const a = values[left]!
+    const b = values[middle]!
+    const c = values[right]!
+    const pivot = Math.max(Math.min(a, b), Math.min(Math.max(a, b), c))
+    let i = left
+    let j = right
+    while (i <= j) {
+      while (values[i]! < pivot) i++
+      while (values[j]! > pivot) j--
+      if (i <= j) {
+        const swap = values[i]!
+        values[i] = values[j]!
+        values[j] = swap
+        i++
+        j--
+      }
+    }
+    if (k <= j) right = j
+    else if (k >= i) left = i
+    else break
+  }
+  return values[k]!
 }
 
 /** The median spacing of the points' times, seconds (1 when every point shares one time). */

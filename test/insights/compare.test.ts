@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { median } from 'simple-statistics'
 import { describe, expect, it } from 'vitest'
 import { PerfConfigError } from '../../src/errors.js'
 import {
@@ -10,7 +11,9 @@ import {
   findBaselineScenario,
   mannWhitneyU,
   readBaselineReport,
+  seededRandom,
 } from '../../src/insights/index.js'
+import { medianInPlace } from '../../src/insights/series.js'
 import type { PerfReport, ScenarioRecord } from '../../src/types.js'
 import { entry, gaussian, resultFrom } from './helpers.js'
 
@@ -219,6 +222,18 @@ describe('readBaselineReport', () => {
     } catch (error) {
       expect(error).toBeInstanceOf(PerfConfigError)
       expect((error as PerfConfigError).option).toBe('PERF_BASELINE')
+    }
+  })
+})
+
+describe('medianInPlace', () => {
+  it("agrees with simple-statistics' median on random arrays with many ties", () => {
+    const random = seededRandom(99)
+    for (let trial = 0; trial < 2000; trial++) {
+      const values = Array.from({ length: 1 + Math.floor(random() * 40) }, () =>
+        Math.floor(random() * 8),
+      )
+      expect(medianInPlace(Float64Array.from(values), values.length)).toBe(median(values))
     }
   })
 })
