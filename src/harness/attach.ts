@@ -61,15 +61,22 @@ export async function attachResult(
   const label = uniqueLabel(result.label, meta)
   meta.results.push(toPlainJson({ ...result, label }))
 
-  if (isRunning(test)) {
-    try {
-      await test.context.annotate(summaryLine({ ...result, label }), 'vitest-perf')
-    } catch (error) {
-      // Annotating is a courtesy: a runner without annotation support must not fail the run.
-      logger().debug('could not annotate the test', { error: String(error) })
-    }
-  }
+  await annotate(test, summaryLine({ ...result, label }))
   return label
+}
+
+/**
+ * Adds a `vitest-perf` annotation to a running test (shown by `@vitest/ui` and the HTML
+ * reporter, kept through `--merge-reports`). Does nothing once the test has finished.
+ */
+export async function annotate(test: RunnerTestCase, message: string): Promise<void> {
+  if (!isRunning(test)) return
+  try {
+    await test.context.annotate(message, 'vitest-perf')
+  } catch (error) {
+    // Annotating is a courtesy: a runner without annotation support must not fail the run.
+    logger().debug('could not annotate the test', { error: String(error) })
+  }
 }
 
 /**

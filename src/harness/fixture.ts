@@ -1,6 +1,7 @@
 import type { TestAPI } from 'vitest'
 import { test } from 'vitest'
 import type { LoadResult } from '../types.js'
+import { type CapacityOptions, type CapacityResult, findCapacityInto } from './capacity.js'
 import { type LoadOptions, loadInto } from './load.js'
 
 /** What `perfTest` adds to a test's context. */
@@ -10,6 +11,8 @@ export interface PerfFixtures {
    * concurrently (where the global `load()` can only guess the current test).
    */
   load: (scenario: LoadOptions) => Promise<LoadResult>
+  /** `findCapacity()` bound to this test. */
+  findCapacity: (options: CapacityOptions) => Promise<CapacityResult>
 }
 
 /**
@@ -25,6 +28,9 @@ export const perfTest: TestAPI<PerfFixtures> = lazy(() =>
   test.extend<PerfFixtures>({
     load: async ({ task }, use) => {
       await use(scenario => loadInto(task, scenario))
+    },
+    findCapacity: async ({ task }, use) => {
+      await use(options => findCapacityInto(task, options))
     },
   }),
 )
