@@ -93,6 +93,7 @@ class Recorder implements HostRecorder {
 
     const whole = this.#loop.whole()
     this.#loop.stop()
+    await this.#source.close()
     return this.#summarise(whole)
   }
 

@@ -3,6 +3,7 @@ import os from 'node:os'
 import type { CpuTimes, ProcStat } from './proc.js'
 import {
   busyPercent,
+  ProcFiles,
   readDiskPercent,
   readMeminfo,
   readNetDev,
@@ -30,6 +31,8 @@ export interface HostSource {
   /** Takes the first cumulative counters, so the first `read()` can give rates. */
   prime(): Promise<void>
   read(): Promise<HostReading>
+  /** Releases what the source holds open. */
+  close(): Promise<void>
   /** Measurements this source can never take on this platform. */
   readonly unsupported: string[]
 }
@@ -43,6 +46,8 @@ export function createSource(kind: SourceKind, mounts: string[], pids: number[])
   return useProc ? new ProcSource(mounts, pids) : new PortableSource(mounts)
 }
 
+const PROC = '/proc'
+
 /** Linux: `/proc/stat`, `/proc/meminfo`, `/proc/net/dev`, `/proc/<pid>/*`, `statfs`, loadavg. */
 class ProcSource implements HostSource {
   readonly unsupported: string[] = []
@@ -50,6 +55,7 @@ class ProcSource implements HostSource {
   #net: { rxBytes: number; txBytes: number; at: number } | undefined
   readonly #ticks = new Map<number, number>()
   readonly #gone = new Set<number>()
+  readonly #files = new ProcFiles()
 
   constructor(
     private readonly mounts: string[],
@@ -57,17 +63,22 @@ class ProcSource implements HostSource {
   ) {}
 
   async prime(): Promise<void> {
-    const [stat, net] = await Promise.all([settle(readProcStat()), settle(readNetDev())])
+    const read = this.#files.read
+    const [stat, net] = await Promise.all([
+      settle(readProcStat(PROC, read)),
+      settle(readNetDev(PROC, read)),
+    ])
     this.#stat = stat ?? undefined
     if (net) this.#net = { ...net, at: performance.now() }
     await Promise.all(this.pids.map(pid => this.#readPid(pid, undefined)))
   }
 
   async read(): Promise<HostReading> {
+    const read = this.#files.read
     const [stat, mem, net, disks] = await Promise.all([
-      settle(readProcStat()),
-      settle(readMeminfo()),
-      settle(readNetDev()),
+      settle(readProcStat(PROC, read)),
+      settle(readMeminfo(PROC, read)),
+      settle(readNetDev(PROC, read)),
       readDisks(this.mounts),
     ])
     const at = performance.now()
@@ -110,9 +121,11 @@ class ProcSource implements HostSource {
   ): Promise<{ cpu: number; rssBytes: number } | null> {
     // Once gone, always gone: the pid may be reused by an unrelated process later.
     if (this.#gone.has(pid)) return null
-    const reading = await settle(readProcess(pid))
+    const reading = await settle(readProcess(pid, PROC, this.#files.read))
     if (!reading) {
       this.#gone.add(pid)
+      await this.#files.forget(`${PROC}/${pid}/stat`)
+      await this.#files.forget(`${PROC}/${pid}/status`)
       return null
     }
 
@@ -120,6 +133,10 @@ class ProcSource implements HostSource {
     this.#ticks.set(pid, reading.ticks)
     const cpu = before !== undefined && hostTicks ? ((reading.ticks - before) / hostTicks) * 100 : 0
     return { cpu: Math.max(0, cpu), rssBytes: reading.rssBytes }
+  }
+
+  close(): Promise<void> {
+    return this.#files.close()
   }
 }
 
@@ -141,6 +158,8 @@ class PortableSource implements HostSource {
   async prime(): Promise<void> {
     this.#cores = osCores()
   }
+
+  async close(): Promise<void> {}
 
   async read(): Promise<HostReading> {
     const [mem, disks] = await Promise.all([settle(systemMemory()), readDisks(this.mounts)])

@@ -180,9 +180,10 @@ describe('recordHost with portable sources (as on macOS)', () => {
     expect(sample.processes).toBeUndefined()
     expect(summary.unavailable).toEqual(expect.arrayContaining(['network', 'processes']))
     expect(summary.unavailable).not.toContain('cpu')
-    expect(Math.abs((sample.memoryUsedBytes as number) / meminfo().usedBytes - 1)).toBeLessThan(
-      0.05,
-    )
+    // Read at a different moment from /proc/meminfo, and other processes allocate meanwhile:
+    // compared as a share of total memory.
+    const { usedBytes, totalBytes } = meminfo()
+    expect(Math.abs((sample.memoryUsedBytes as number) - usedBytes) / totalBytes).toBeLessThan(0.01)
   })
 })
 
