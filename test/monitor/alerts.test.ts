@@ -4,6 +4,7 @@ import type { AlertNotification } from '../../src/monitor/alerts/index.js'
 import {
   AlertManager,
   createAlertManager,
+  endpointObjectivesFrom,
   fingerprint,
   resolveAlertConfig,
 } from '../../src/monitor/alerts/index.js'
@@ -406,6 +407,26 @@ describe('rules from insights and predictions', () => {
     expect(names(resolved)).toEqual(['alert_resolved:predicted_breach'])
   })
 
+  it('drops a pending alert whose rule no longer reports it', () => {
+    const alerts = manager({ alerts: { forMs: INTERVAL } })
+    const breach: Prediction = {
+      component: 'api',
+      metric: 'p95',
+      unit: 'ms',
+      current: 250,
+      predicted: 320,
+      interval: null,
+      threshold: 300,
+      minutesToThreshold: 20,
+      breachExpected: true,
+      method: 'linear',
+    }
+    alerts.evaluate(input(snapshot(), [], [breach]), T0)
+    expect(alerts.active().map(a => a.state)).toEqual(['pending'])
+    alerts.evaluate(input(snapshot(), [], []), T0 + INTERVAL)
+    expect(alerts.active()).toEqual([])
+  })
+
   it('can turn the insight rules off', () => {
     const alerts = manager({ tuning: { anomalies: false, predictions: false } })
     expect(alerts.checks().map(c => c.name)).not.toContain('anomaly')
@@ -557,6 +578,34 @@ describe('manager plumbing', () => {
       ['pagerduty', 'https://events.pagerduty.com'],
     ])
     return alerts.close(100)
+  })
+
+  it('keeps notifying the other notifiers when one throws', () => {
+    const received: string[] = []
+    const base = {
+      kind: 'webhook' as const,
+      status: () => ({}) as NotifierStatus,
+      flush: async () => {},
+      close: async () => {},
+    }
+    const throwing: Notifier = {
+      ...base,
+      name: 'broken',
+      notify: () => {
+        throw new Error('nope')
+      },
+    }
+    const working: Notifier = { ...base, name: 'ok', notify: e => received.push(e.alert.rule) }
+    const alerts = manager({ alerts: { forMs: 0 }, notifierInstances: [throwing, working] })
+    expect(names(alerts.evaluate(p95(400), T0))).toEqual(['alert_fired:endpoint_latency'])
+    expect(received).toEqual(['endpoint_latency'])
+  })
+
+  it('maps a perf objective table row to the monitor objectives', () => {
+    expect(
+      endpointObjectivesFrom({ p50: 50, p95: 150, p99: 300, max: 900, successRate: 99.9 }),
+    ).toEqual({ p50: 50, p95: 150, p99: 300, availability: 99.9 })
+    expect(endpointObjectivesFrom({ throughput: 50 })).toEqual({})
   })
 
   it('sorts active alerts worst first, firing before pending', () => {

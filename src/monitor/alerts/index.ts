@@ -4,6 +4,7 @@ export { createAlertManager } from './create.js'
 export { fingerprint } from './fingerprint.js'
 export type { AlertManagerInit } from './manager.js'
 export { AlertManager } from './manager.js'
+export { endpointObjectivesFrom } from './objectives-table.js'
 export type { SeriesRef } from './rules/index.js'
 export {
   buildRules,

@@ -74,18 +74,17 @@ export class AlertManager implements MonitorAlertManager {
    * their state.
    */
   evaluate(input: AlertInput | MonitorSnapshot, now: number = this.#clock()): AlertNotification[] {
-    const observed = this.#observe(toInput(input), now)
+    const { observed, ran } = this.#observe(toInput(input), now)
     const events: AlertNotification[] = []
 
     for (const [key, { check, observation }] of observed) {
       const event = this.#advance(key, check, observation, now)
       if (event) events.push(event)
     }
+    this.#dropUnseenPending(observed, ran)
     events.sort((a, b) => rank(a) - rank(b))
 
-    for (const event of events) {
-      for (const notifier of this.#notifiers) notifier.notify(event)
-    }
+    for (const event of events) this.#send(event)
     return events
   }
 
@@ -137,9 +136,36 @@ export class AlertManager implements MonitorAlertManager {
     await Promise.all(this.#notifiers.map(notifier => notifier.close(timeoutMs)))
   }
 
+  /** Queues one event to every notifier; a notifier that throws cannot stop the others. */
+  #send(event: AlertNotification): void {
+    for (const notifier of this.#notifiers) {
+      try {
+        notifier.notify(event)
+      } catch (error) {
+        logger().warn('notifier refused an alert event', {
+          notifier: notifier.name,
+          error: error instanceof Error ? error.message : String(error),
+        })
+      }
+    }
+  }
+
+  /**
+   * A pending alert its rule no longer reports (the prediction or series went away) has not
+   * held its condition: it is dropped, as if the condition had lapsed. Alerts of a rule that
+   * threw this time are left alone, and firing alerts wait for a clear reading.
+   */
+  #dropUnseenPending(observed: Map<string, unknown>, ran: Set<AlertCheck>): void {
+    for (const [key, tracked] of this.#tracked) {
+      if (tracked.alert.state !== 'pending' || observed.has(key)) continue
+      if (ran.has(tracked.check)) this.#tracked.delete(key)
+    }
+  }
+
   /** Runs every rule; observations with one fingerprint count once, a breaching one wins. */
   #observe(input: AlertInput, now: number) {
     const observed = new Map<string, { check: AlertCheck; observation: AlertObservation }>()
+    const ran = new Set<AlertCheck>()
     for (const check of this.#checks) {
       let observations: AlertObservation[]
       try {
@@ -151,6 +177,7 @@ export class AlertManager implements MonitorAlertManager {
         })
         continue
       }
+      ran.add(check)
 
       for (const observation of observations) {
         const labels = { ...observation.labels, alertname: check.name }
@@ -159,7 +186,7 @@ export class AlertManager implements MonitorAlertManager {
         observed.set(key, { check, observation: { ...observation, labels } })
       }
     }
-    return observed
+    return { observed, ran }
   }
 
   /** One step of one alert's lifecycle; returns the event it caused, if any. */
