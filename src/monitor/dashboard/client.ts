@@ -11,9 +11,9 @@
  * Each chart keeps at most `maxPoints` points. With `?token=` in the page's address, the
  * token goes along as `Authorization: Bearer` on API calls and `?token=` on the socket.
  *
- * Written without template literals so it can live inside one.
+ * Written without template literals or backslash escapes so it can live inside one as is.
  */
-export const CLIENT_SCRIPT = String.raw`
+export const CLIENT_SCRIPT = `
 (function () {
   'use strict'
   var config = JSON.parse(document.getElementById('dashboard-config').textContent)
