@@ -8,13 +8,17 @@ import { findTrend } from './trend.js'
 
 /** Most anomalies kept per series in a report, the most extreme ones. */
 const ANOMALIES_PER_SERIES = 10
+/** A trend "per minute" over a few seconds is an extrapolation: the series must span this. */
+const TREND_MIN_SPAN_SECONDS = 30
 
 /**
  * Everything the insights find in one scenario, as the reporter shows it: anomalies on the
  * timeline's p95 (upward), throughput (either way) and errors (upward); trends on p95 and
- * host memory; level shifts on p95, errors and host memory; and the advice rules.
+ * host memory over at least 30 s; level shifts on p95, errors and host memory; and the
+ * advice rules.
  * Seconds without a completed response are left out of the p95 series (their 0 is not a
- * latency), and so are points that are not finite numbers. It never throws: an analysis
+ * latency), a last second only partly measured is left out of throughput and errors, and
+ * points that are not finite numbers are left out everywhere. It never throws: an analysis
  * that fails is logged (at `warn`) and left out.
  */
 export function explainResult(result: LoadResult, context: AdviceContext = {}): ScenarioInsights {
@@ -27,8 +31,14 @@ export function explainResult(result: LoadResult, context: AdviceContext = {}): 
   const add = (series: SeriesPoint[], t: number, value: number) => {
     if (Number.isFinite(t) && Number.isFinite(value)) series.push({ t, value })
   }
+  // A last second that the measured phase covers only in part holds fewer responses: it
+  // would read as a throughput drop. Its latency is still a latency.
+  const end = Number.isFinite(result?.durationMs)
+    ? result.durationMs / 1000
+    : Number.POSITIVE_INFINITY
   for (const e of timeline) {
     if (e.rps > 0) add(p95, e.t, e.p95)
+    if (e.t + 1 > end + 0.05) continue
     add(rps, e.t, e.rps)
     add(errors, e.t, e.errors)
   }
@@ -54,7 +64,9 @@ export function explainResult(result: LoadResult, context: AdviceContext = {}): 
   ].sort((a, b) => a.t - b.t)
 
   const trend = (series: SeriesPoint[], metric: string, unit: string): Trend[] => {
-    const found = series.length ? findTrend(series, { metric, unit }) : null
+    const found = series.length
+      ? findTrend(series, { metric, unit, minSpanSeconds: TREND_MIN_SPAN_SECONDS })
+      : null
     return found ? [found] : []
   }
   insights.trends = [

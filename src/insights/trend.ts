@@ -17,6 +17,8 @@ export interface TrendOptions {
    * take a wobble for a drift.
    */
   minR2?: number
+  /** A series spanning less time than this gives no trend, seconds. Default 0. */
+  minSpanSeconds?: number
 }
 
 /** Options of `timeToThreshold`: the trend options plus the part of the series to fit. */
@@ -50,7 +52,8 @@ export interface ThresholdCrossing {
 /**
  * Least-squares line through the series (time in minutes, so the slope is per minute) and
  * its R² (simple-statistics' `linearRegression` and `rSquared`). Returns null when there
- * are fewer than `minPoints` points, no time span, a flat series, or R² below `minR2`:
+ * are fewer than `minPoints` points, a span under `minSpanSeconds`, a flat series, or R²
+ * below `minR2`:
  * a trend is only reported when it means something.
  */
 export function findTrend(series: Series, options: TrendOptions = {}): Trend | null {
@@ -112,6 +115,7 @@ interface ResolvedTrend {
   unit: string
   minPoints: number
   minR2: number
+  minSpanSeconds: number
 }
 
 function resolveTrendOptions(options: TrendOptions): ResolvedTrend {
@@ -120,6 +124,7 @@ function resolveTrendOptions(options: TrendOptions): ResolvedTrend {
     unit: options.unit ?? '',
     minPoints: numberOption('minPoints', options.minPoints, 10, { min: 2, integer: true }),
     minR2: numberOption('minR2', options.minR2, 0.5, { min: 0, max: 1 }),
+    minSpanSeconds: numberOption('minSpanSeconds', options.minSpanSeconds, 0, { min: 0 }),
   }
 }
 
@@ -133,7 +138,7 @@ function fitTrend(
   if (count < o.minPoints) return null
   const first = points[start]!
   const last = points[points.length - 1]!
-  if (last.t === first.t) return null
+  if (last.t === first.t || last.t - first.t < o.minSpanSeconds) return null
 
   // Minutes from the first point: the slope comes out per minute, and small x values keep
   // the sums well conditioned however large the series' clock is (epoch seconds).

@@ -193,6 +193,26 @@ describe('explainResult', () => {
     expect(insights.anomalies.filter(a => a.metric === 'p95').length).toBeLessThanOrEqual(10)
   })
 
+  it('does not read a partly measured last second as a throughput drop', () => {
+    const noise = gaussian(16)
+    const timeline = Array.from({ length: 60 }, (_, t) => entry(t, { rps: 500 + 5 * noise() }))
+    // The measured phase ended 0.2 s into second 59: that second holds a fifth of its responses.
+    timeline[59]!.rps = 100
+    const result = resultFrom(timeline, { durationMs: 59_200 })
+    expect(explainResult(result).anomalies.filter(a => a.metric === 'rps')).toEqual([])
+    // The same drop inside the run is an anomaly.
+    timeline[40]!.rps = 100
+    const inside = explainResult(resultFrom(timeline, { durationMs: 59_200 })).anomalies
+    expect(inside.filter(a => a.metric === 'rps').map(a => a.t)).toEqual([40])
+  })
+
+  it('reports no trend over less than 30 s', () => {
+    const timeline = Array.from({ length: 20 }, (_, t) => entry(t, { p95: 40 - t }))
+    expect(explainResult(resultFrom(timeline)).trends).toEqual([])
+    const longer = Array.from({ length: 40 }, (_, t) => entry(t, { p95: 60 - t }))
+    expect(explainResult(resultFrom(longer)).trends[0]?.slopePerMinute).toBeCloseTo(-60, 6)
+  })
+
   it('returns empty insights for an empty timeline and never throws on odd input', () => {
     expect(explainResult(resultFrom([]))).toEqual({
       anomalies: [],
