@@ -1,12 +1,5 @@
+import type { RequestSpec } from '../src/index.js'
 import type { EndpointLabel } from './objectives.js'
-
-/** One request as the engine takes it: a path resolved against the base URL. */
-export interface EndpointRequest {
-  method: 'GET' | 'POST'
-  url: string
-  headers?: Record<string, string>
-  body?: string
-}
 
 const JSON_HEADERS = { 'content-type': 'application/json' }
 
@@ -28,7 +21,7 @@ const QUERIES = [
  * The requests each endpoint is measured with. POST endpoints vary their bodies round-robin,
  * as real traffic does, so a cache keyed on the body cannot flatter the figures.
  */
-export const endpointRequests: Record<EndpointLabel, EndpointRequest[]> = {
+export const endpointRequests: Record<EndpointLabel, RequestSpec[]> = {
   'GET /health': [{ method: 'GET', url: '/health' }],
   'GET /api/v1/system/status': [{ method: 'GET', url: '/api/v1/system/status' }],
   'POST /api/v1/coordinator/think': PROMPTS.map(prompt => ({

@@ -3,6 +3,7 @@ import { formatFaults, parseFaults } from '../../fixtures/faults.js'
 import { LATENCY, sampleLatency } from '../../fixtures/latency.js'
 import type { RunningService } from '../../fixtures/service.js'
 import { startService } from '../../fixtures/service.js'
+import { WorkerPool } from '../../fixtures/workers.js'
 import { PerfConfigError } from '../../src/errors.js'
 
 let service: RunningService
@@ -183,13 +184,62 @@ describe('fault switches', () => {
   })
 })
 
+describe('worker pool', () => {
+  test('serves at most its size at once, first come first served, and grows on resize', async () => {
+    const pool = new WorkerPool(2)
+    let running = 0
+    let most = 0
+    const started: number[] = []
+    const gates: Array<() => void> = []
+    const jobs = [0, 1, 2, 3, 4].map(i =>
+      pool.run(async () => {
+        started.push(i)
+        running++
+        most = Math.max(most, running)
+        await new Promise<void>(resolve => gates.push(resolve))
+        running--
+      }),
+    )
+    await Promise.resolve()
+    expect(started).toEqual([0, 1])
+    expect(pool.queued).toBe(3)
+
+    gates.shift()!()
+    await new Promise(resolve => setTimeout(resolve, 5))
+    expect(started).toEqual([0, 1, 2])
+
+    pool.resize(4)
+    await new Promise(resolve => setTimeout(resolve, 5))
+    expect(started).toEqual([0, 1, 2, 3, 4])
+    expect(pool.queued).toBe(0)
+    while (gates.length) gates.shift()!()
+    await Promise.all(jobs)
+    expect(most).toBe(4)
+    expect(running).toBe(0)
+  })
+
+  test('workers= makes an endpoint queue, and the status endpoint shows the queue', async () => {
+    service.setFaults('search:workers=1,search:slow=200')
+    const searches = [0, 1, 2].map(() =>
+      call('/api/v1/vectors/search', { method: 'POST', body: { query: 'q' } }),
+    )
+    await new Promise(resolve => setTimeout(resolve, 50))
+    const status = await call('/api/v1/system/status')
+    await Promise.all(searches)
+    service.setFaults('')
+    expect(status.json.requests.queued.search).toBe(2)
+    expect(status.json.requests.queued.health).toBe(0)
+  })
+})
+
 describe('fault specs', () => {
   test('parse the documented syntax and render it back', () => {
     const table = parseFaults(' think:slow=3000 , health:error=0.2,health:status=503 ')
     expect(table.think.slowMs).toBe(3000)
-    expect(table.health).toEqual({ slowMs: 0, errorRate: 0.2, errorStatus: 503 })
-    expect(table.search).toEqual({ slowMs: 0, errorRate: 0, errorStatus: 500 })
+    expect(table.health).toEqual({ slowMs: 0, errorRate: 0.2, errorStatus: 503, workers: null })
+    expect(table.search).toEqual({ slowMs: 0, errorRate: 0, errorStatus: 500, workers: null })
     expect(formatFaults(table)).toBe('health:error=0.2,health:status=503,think:slow=3000')
+    expect(parseFaults('search:workers=4').search.workers).toBe(4)
     expect(formatFaults(parseFaults(''))).toBe('')
   })
 
@@ -201,6 +251,8 @@ describe('fault specs', () => {
     'think:error=1.5',
     'think:status=200',
     'think:slow=abc',
+    'search:workers=0',
+    'search:workers=1.5',
   ])('reject %j naming the variable and the allowed forms', spec => {
     expect(() => parseFaults(spec)).toThrow(PerfConfigError)
     expect(() => parseFaults(spec)).toThrow(/^PERF_FIXTURE_FAULTS: got .*allowed: a comma-sep/)
