@@ -33,6 +33,10 @@ export class ClosedEngine extends Engine {
 
   private next(exchange: Exchange, now: number) {
     if (this.stopped) return
+    if (this.draining) {
+      if (this.active === 0) this.stop(null, false)
+      return
+    }
     const measured = now >= this.measureStart
     const iterations = this.scenario.iterations
     if (measured && iterations !== null) {

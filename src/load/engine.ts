@@ -9,6 +9,9 @@ import type { Exchange, ExchangeOwner } from './exchange.js'
 import { RequestSource } from './source.js'
 import type { ResolvedScenario } from './validate.js'
 
+/** Longest wait, after the duration, for requests still in flight, ms. */
+const DRAIN_MS = 2000
+
 /**
  * What both models share: the clock (warm-up, measured phase, the once-a-second tick), the
  * per-request timeout sweep, recording responses and errors, and stopping. A model decides
@@ -25,6 +28,10 @@ export abstract class Engine implements ExchangeOwner {
   /** `performance.now()` when the run and the measured phase began, ms. */
   protected readonly runStart: number
   protected readonly measureStart: number
+  /** When the measured phase ends by its duration, ms; Infinity when `iterations` bound it. */
+  protected readonly measureEnd: number
+  /** The duration is over: no new requests; the run ends when those in flight have. */
+  protected draining = false
   protected stopped = false
   /** Index of the next request, across warm-up and measured phase. */
   protected index = 0
@@ -44,6 +51,10 @@ export abstract class Engine implements ExchangeOwner {
     this.source = new RequestSource(scenario)
     this.runStart = performance.now()
     this.measureStart = this.runStart + scenario.warmupMs
+    this.measureEnd =
+      scenario.durationMs === null
+        ? Number.POSITIVE_INFINITY
+        : this.measureStart + scenario.durationMs
     this.startedAt = new Date(Date.now() + scenario.warmupMs)
     this.recorder = new Recorder({
       start: this.measureStart,
@@ -94,7 +105,7 @@ export abstract class Engine implements ExchangeOwner {
     if (this.stopped) return
     if (exchange.measured) {
       const timedOut = this.timedOut.has(exchange)
-      this.recorder.error(now, timedOut ? ERROR_KINDS.timeout : classifyError(error))
+      this.recorder.error(this.clamp(now), timedOut ? ERROR_KINDS.timeout : classifyError(error))
       this.recorder.bytes += exchange.bytes
     }
     this.timedOut.delete(exchange)
@@ -120,7 +131,11 @@ export abstract class Engine implements ExchangeOwner {
     return connection
   }
 
-  /** Ends the run: stops sending, closes connections, resolves the result. */
+  /**
+   * Ends the run: stops sending, closes connections, resolves the result. Requests still in
+   * flight (after an abort, or a drain that ran out of time) are cancelled and not counted:
+   * they have no outcome to count.
+   */
   protected stop(reason: string | null, aborted: boolean) {
     if (this.stopped) return
     this.stopped = true
@@ -129,14 +144,18 @@ export abstract class Engine implements ExchangeOwner {
     for (const timer of this.timers) clearTimeout(timer)
     clearTimeout(this.tickTimer)
     if (this.onAbort) this.scenario.signal?.removeEventListener('abort', this.onAbort)
-    this.recorder.finish(now)
+    const interrupted = this.inFlight()
+    if (interrupted > 0) logger().debug('requests in flight cancelled at the end', { interrupted })
+    const end = Math.min(now, this.measureEnd)
+    this.recorder.finish(end)
+    this.emitProgress()
 
     const result = buildResult(this.recorder, {
       label: this.scenario.label,
       target: this.scenario.target,
       model: this.scenario.model,
       startedAt: this.startedAt,
-      durationMs: Math.max(0, now - this.measureStart),
+      durationMs: Math.max(0, end - this.measureStart),
       aborted,
       stopReason: reason,
       settings: this.scenario.settings,
@@ -156,7 +175,7 @@ export abstract class Engine implements ExchangeOwner {
           ? null
           : ERROR_KINDS.check
       this.recorder.response(
-        now,
+        this.clamp(now),
         Math.round((now - exchange.sent) * 1000),
         Math.round((now - exchange.scheduled) * 1000),
         status,
@@ -170,8 +189,8 @@ export abstract class Engine implements ExchangeOwner {
   private startClock() {
     const { durationMs, timeoutMs } = this.scenario
     if (durationMs !== null) {
-      const end = this.measureStart + durationMs - performance.now()
-      this.timers.push(setTimeout(() => this.stop(null, false), end))
+      const end = this.measureEnd - performance.now()
+      this.timers.push(setTimeout(() => this.drain(), end))
     }
 
     // Timeouts are found by a sweep rather than a timer per request, which would cost an
@@ -179,6 +198,23 @@ export abstract class Engine implements ExchangeOwner {
     const sweepMs = Math.min(250, Math.max(10, timeoutMs / 10))
     this.timers.push(setInterval(() => this.sweep(), sweepMs))
     this.scheduleTick(1)
+  }
+
+  // The duration is over. Requests sent inside it still count, so let them finish (each is
+  // bounded by the timeout) but for no longer than DRAIN_MS, so the run ends on time.
+  private drain() {
+    this.draining = true
+    if (this.inFlight() === 0) {
+      this.stop(null, false)
+      return
+    }
+    const grace = Math.min(this.scenario.timeoutMs, DRAIN_MS)
+    this.timers.push(setTimeout(() => this.stop(null, false), grace))
+  }
+
+  /** Responses that end during the drain belong to the last second of the measured phase. */
+  private clamp(now: number): number {
+    return now < this.measureEnd ? now : this.measureEnd - 0.001
   }
 
   private sweep() {

@@ -52,14 +52,14 @@ export class OpenEngine extends Engine {
       return
     }
     this.idle.push(exchange)
-    if (this.scheduleOver && this.inflight === 0) this.stop(null, false)
+    if ((this.scheduleOver || this.draining) && this.inflight === 0) this.stop(null, false)
   }
 
   // Sends every arrival that is due, then sleeps until the next one. Timers are coarse (about
   // 1 ms), so at high rates several arrivals go out together; each keeps its own scheduled
   // time, so corrected latency still counts from when it was due.
   private readonly arrive = () => {
-    if (this.stopped) return
+    if (this.stopped || this.draining) return
     const now = performance.now()
     for (;;) {
       const due = this.peekDue()

@@ -1,0 +1,91 @@
+// Tests that judge timing get `retry: 2`: on a busy 2-core machine a run can be starved of CPU
+// (the test server shares the process), and a retry separates that from a real fault.
+import { describe, expect, it } from 'vitest'
+import { runLoad } from '../../src/load/index.js'
+import { decodeHistogram } from '../../src/stats/index.js'
+import { startDelayServer, startServer } from '../support/servers.js'
+
+describe('stopping early', () => {
+  it('an abort signal mid-run returns the partial result, marked aborted', async () => {
+    const server = await startDelayServer(5)
+    try {
+      const controller = new AbortController()
+      setTimeout(() => controller.abort(), 1200)
+      const started = performance.now()
+      const result = await runLoad({
+        url: server.url,
+        duration: '20s',
+        connections: 2,
+        signal: controller.signal,
+      })
+      const elapsed = performance.now() - started
+
+      expect(elapsed).toBeLessThan(3000)
+      expect(result.aborted).toBe(true)
+      expect(result.stopReason).toBe('aborted by signal')
+      expect(result.durationMs).toBeGreaterThan(1100)
+      expect(result.durationMs).toBeLessThan(2500)
+      // What was measured before the abort is all there.
+      expect(result.requests.total).toBeGreaterThan(50)
+      expect(decodeHistogram(result.histogram).totalCount).toBe(result.requests.total)
+      expect(result.timeline.reduce((sum, entry) => sum + entry.rps, 0)).toBe(result.requests.total)
+      expect(result.timeline.length).toBe(2)
+    } finally {
+      await server.close()
+    }
+  })
+
+  it('an already aborted signal returns an empty result at once, with the reason', async () => {
+    const result = await runLoad({
+      url: 'http://127.0.0.1:9/',
+      signal: AbortSignal.abort(new Error('user pressed stop')),
+    })
+    expect(result.aborted).toBe(true)
+    expect(result.stopReason).toBe('aborted: user pressed stop')
+    expect(result.requests.total).toBe(0)
+    expect(result.successRate).toBe(100)
+  })
+
+  it('abortOnFail stops when objectives fail over the rolling window', { retry: 2 }, async () => {
+    // Fast for the first second, then every response takes 60 ms.
+    const started = performance.now()
+    const server = await startServer((_req, res) => {
+      const slow = performance.now() - started > 1500
+      setTimeout(() => res.end('ok'), slow ? 60 : 0)
+    })
+    try {
+      const result = await runLoad({
+        url: server.url,
+        rate: 50,
+        duration: '20s',
+        objectives: { p95: 40 },
+        abortOnFail: { after: '1s', window: '1s' },
+      })
+      expect(result.aborted).toBe(true)
+      expect(result.stopReason).toMatch(
+        /^objectives failed over the last 1 s: p95 \d+(\.\d+)? ms \(objective <= 40\)/,
+      )
+      expect(result.durationMs).toBeLessThan(6000)
+      expect(result.requests.total).toBeGreaterThan(50)
+    } finally {
+      await server.close()
+    }
+  })
+
+  it('abortOnFail lets a run that meets its objectives finish', { retry: 2 }, async () => {
+    const server = await startDelayServer(0)
+    try {
+      const result = await runLoad({
+        url: server.url,
+        rate: 50,
+        duration: '2500ms',
+        objectives: ['p(95) < 500', 'successRate >= 99'],
+        abortOnFail: { after: 0, window: '1s' },
+      })
+      expect(result.aborted).toBe(false)
+      expect(result.stopReason).toBeNull()
+    } finally {
+      await server.close()
+    }
+  })
+})

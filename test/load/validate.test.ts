@@ -1,0 +1,244 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { PerfConfigError } from '../../src/errors.js'
+import type { Scenario } from '../../src/load/index.js'
+import { runLoad, validateScenario } from '../../src/load/index.js'
+
+const url = 'http://127.0.0.1:9/'
+
+/** The PerfConfigError a scenario is rejected with (fails the test when it is accepted). */
+function rejection(scenario: unknown): PerfConfigError {
+  try {
+    validateScenario(scenario as Scenario)
+  } catch (error) {
+    expect(error).toBeInstanceOf(PerfConfigError)
+    return error as PerfConfigError
+  }
+  throw new Error(`accepted ${JSON.stringify(scenario)}`)
+}
+
+describe('validateScenario rejects bad input before anything is sent', () => {
+  const saved = { perf: process.env.PERF_BASE_URL, sutazai: process.env.SUTAZAI_BASE_URL }
+  afterEach(() => {
+    process.env.PERF_BASE_URL = saved.perf
+    process.env.SUTAZAI_BASE_URL = saved.sutazai
+    if (saved.perf === undefined) delete process.env.PERF_BASE_URL
+    if (saved.sutazai === undefined) delete process.env.SUTAZAI_BASE_URL
+  })
+
+  it('a missing URL, naming url and how to give one', () => {
+    delete process.env.PERF_BASE_URL
+    delete process.env.SUTAZAI_BASE_URL
+    const error = rejection({ duration: '1s' })
+    expect(error.option).toBe('url')
+    expect(error.message).toMatch(/url: missing; give an absolute http\(s\) URL/)
+  })
+
+  it('a non-http URL, naming the value and the allowed schemes', () => {
+    const error = rejection({ url: 'ftp://example.test/file' })
+    expect(error.option).toBe('url')
+    expect(error.message).toContain('"ftp://example.test/file"')
+    expect(error.message).toContain('http: or https:')
+  })
+
+  it('a relative path with no base URL', () => {
+    delete process.env.PERF_BASE_URL
+    delete process.env.SUTAZAI_BASE_URL
+    const error = rejection({ url: '/users' })
+    expect(error.option).toBe('url')
+    expect(error.message).toContain('"/users"')
+    expect(error.message).toContain('set the baseUrl option or PERF_BASE_URL')
+  })
+
+  it('resolves a relative path against baseUrl, then PERF_BASE_URL, keeping the base path', () => {
+    const fromOption = validateScenario({
+      url: '/users?id=1',
+      baseUrl: 'http://127.0.0.1:8080/api',
+    })
+    expect(fromOption.requests[0]?.url).toBe('http://127.0.0.1:8080/api/users?id=1')
+    expect(fromOption.requests[0]?.path).toBe('/api/users?id=1')
+
+    process.env.PERF_BASE_URL = 'http://127.0.0.1:7070'
+    const fromEnv = validateScenario({ url: '/health' })
+    expect(fromEnv.origin).toBe('http://127.0.0.1:7070')
+    expect(fromEnv.label).toBe('GET /health')
+  })
+
+  it('a bad baseUrl', () => {
+    expect(rejection({ url: '/x', baseUrl: 'localhost:3000' }).option).toBe('baseUrl')
+  })
+
+  it.each([0, -5, Number.NaN, '100', Number.POSITIVE_INFINITY])('rate %s', rate => {
+    const error = rejection({ url, rate, duration: '1s' })
+    expect(error.option).toBe('rate')
+    expect(error.message).toMatch(/^rate: got .*; allowed: requests per second, a number above 0/)
+  })
+
+  it.each([0, -1, 2.5, 1_000_000, '10'])('connections %s', connections => {
+    const error = rejection({ url, connections })
+    expect(error.option).toBe('connections')
+    expect(error.message).toContain('allowed: a whole number from 1 to 10000')
+  })
+
+  it.each([
+    ['duration', 'ten seconds'],
+    ['duration', '5 parsecs'],
+    ['duration', -1],
+    ['duration', 0],
+    ['warmup', 'soon'],
+    ['timeout', '0s'],
+    ['thinkTime', '1 minute'],
+  ])('an unparseable or empty %s (%s)', (option, value) => {
+    const error = rejection({ url, [option]: value })
+    expect(error.option).toBe(option)
+    expect(error.message).toContain(option)
+    expect(error.message).toMatch(/'30s'|duration above 0/)
+  })
+
+  it('empty stages', () => {
+    const error = rejection({ url, stages: [] })
+    expect(error.option).toBe('stages')
+    expect(error.message).toContain('non-empty array of { duration, target }')
+  })
+
+  it('a stage with a negative target or duration, naming the stage', () => {
+    const target = rejection({
+      url,
+      stages: [
+        { duration: '1s', target: 10 },
+        { duration: '1s', target: -3 },
+      ],
+    })
+    expect(target.option).toBe('stages[1].target')
+    expect(target.message).toContain('got -3')
+    const duration = rejection({ url, stages: [{ duration: -1000, target: 10 }] })
+    expect(duration.option).toBe('stages[0].duration')
+  })
+
+  it('a stage with a misspelt key', () => {
+    const error = rejection({ url, stages: [{ duration: '1s', traget: 10 }] })
+    expect(error.option).toBe('stages[0].traget')
+    expect(error.message).toContain('did you mean target?')
+  })
+
+  it('both duration and iterations', () => {
+    const error = rejection({ url, duration: '10s', iterations: 100 })
+    expect(error.message).toContain('duration and iterations: got both')
+  })
+
+  it.each([0, -1, 1.5])('iterations %s', iterations => {
+    expect(rejection({ url, iterations }).option).toBe('iterations')
+  })
+
+  it('an unknown option, with the close name suggested', () => {
+    const error = rejection({ url, conections: 10 })
+    expect(error.option).toBe('conections')
+    expect(error.message).toContain('conections: unknown option; did you mean connections?')
+    expect(error.message).toContain('allowed: name, url')
+  })
+
+  it('an unknown option far from any name, without a guess', () => {
+    const error = rejection({ url, flux: true })
+    expect(error.message).toMatch(/^flux: unknown option; allowed: /)
+  })
+
+  it('an unknown key in a request entry', () => {
+    const error = rejection({ requests: [{ url, methd: 'POST' }] })
+    expect(error.option).toBe('requests[0].methd')
+    expect(error.message).toContain('did you mean method?')
+  })
+
+  it('requests that go to two origins', () => {
+    const error = rejection({ requests: [{ url }, { url: 'http://127.0.0.1:10/' }] })
+    expect(error.option).toBe('requests[1].url')
+    expect(error.message).toContain('one origin')
+  })
+
+  it.each([
+    [{ expectStatus: 42 }, 'expectStatus'],
+    [{ expectStatus: [] }, 'expectStatus'],
+    [{ expectStatus: { min: 500, max: 200 } }, 'expectStatus'],
+    [{ check: 'ok' }, 'check'],
+    [{ pipelining: 0 }, 'pipelining'],
+    [{ method: 'GET /' }, 'method'],
+    [{ body: 12 }, 'body'],
+    [{ headers: { 'x-a': { nested: true } } }, 'headers.x-a'],
+    [{ signal: {} }, 'signal'],
+    [{ name: '' }, 'name'],
+    [{ onProgress: 1 }, 'onProgress'],
+  ])('%j', (extra, option) => {
+    expect(rejection({ url, ...extra }).option).toBe(option)
+  })
+
+  it('open-model options in the closed model and the reverse', () => {
+    expect(rejection({ url, maxInFlight: 10 }).option).toBe('maxInFlight')
+    expect(rejection({ url, rate: 10, thinkTime: '1s' }).option).toBe('thinkTime')
+    expect(
+      rejection({ url, rate: 10, stages: [{ duration: '1s', target: 5 }], duration: '1s' }).option,
+    ).toBe('duration')
+  })
+
+  it('abortOnFail without objectives, and with a window under a second', () => {
+    expect(rejection({ url, abortOnFail: true }).option).toBe('abortOnFail')
+    const error = rejection({ url, objectives: { p95: 100 }, abortOnFail: { window: 500 } })
+    expect(error.option).toBe('abortOnFail.window')
+  })
+
+  it('objectives that HARNESS cannot read', () => {
+    expect(() => validateScenario({ url, objectives: { p96: 100 } as never })).toThrow(/p96/)
+  })
+
+  it('runLoad rejects (never sends) on a bad scenario', async () => {
+    await expect(runLoad({ url, rate: -1 })).rejects.toThrow(PerfConfigError)
+  })
+})
+
+describe('validateScenario resolves defaults', () => {
+  it('closed model: 10 connections, 10 s, timeout 10 s, 200-399 expected', () => {
+    const resolved = validateScenario({ url })
+    expect(resolved.model).toBe('closed')
+    expect(resolved.connections).toBe(10)
+    expect(resolved.durationMs).toBe(10_000)
+    expect(resolved.iterations).toBeNull()
+    expect(resolved.timeoutMs).toBe(10_000)
+    expect([199, 200, 399, 400].map(resolved.expectStatus)).toEqual([false, true, true, false])
+  })
+
+  it('iterations alone bound the run: no default duration', () => {
+    const resolved = validateScenario({ url, iterations: 5 })
+    expect(resolved.durationMs).toBeNull()
+    expect(resolved.iterations).toBe(5)
+  })
+
+  it('open model: stages set the duration; rate is the start', () => {
+    const resolved = validateScenario({
+      url,
+      rate: 5,
+      stages: [
+        { duration: '2s', target: 50 },
+        { duration: 500, target: 0 },
+      ],
+    })
+    expect(resolved.model).toBe('open')
+    expect(resolved.durationMs).toBe(2500)
+    expect(resolved.rate).toBe(5)
+    expect(resolved.maxInFlight).toBe(1000)
+    expect(resolved.stages).toEqual([
+      { durationMs: 2000, target: 50 },
+      { durationMs: 500, target: 0 },
+    ])
+  })
+
+  it('JSON bodies get a content type; strings and bytes are sent as given', () => {
+    const json = validateScenario({ url, method: 'post', body: { a: 1 } }).requests[0]
+    expect(json?.method).toBe('POST')
+    expect(json?.dispatch.body).toBe('{"a":1}')
+    expect(json?.dispatch.headers).toEqual({ 'content-type': 'application/json' })
+    const bytes = validateScenario({ url, body: Buffer.from('raw') }).requests[0]
+    expect(Buffer.isBuffer(bytes?.dispatch.body)).toBe(true)
+  })
+
+  it('redacts credentials and secret query values in the target', () => {
+    const resolved = validateScenario({ url: 'http://user:pw@127.0.0.1:9/x?token=abc&page=2' })
+    expect(resolved.target.url).toBe('http://127.0.0.1:9/x?token=***&page=2')
+  })
+})
