@@ -82,6 +82,32 @@ describe('load() inside a test', () => {
     expect(task.meta.perf?.compliance.filter(r => r.metric === 'p99')).toHaveLength(1)
   })
 
+  it('stops early with abortOnFail and says why in the result and the annotation', async ({
+    task,
+  }) => {
+    const slow = await startDelayServer(150)
+    try {
+      const result = await load({
+        name: 'slow',
+        url: `${slow.url}/`,
+        connections: 2,
+        duration: '20s',
+        objectives: { p95: 50 },
+        abortOnFail: { after: '1s', window: '1s' },
+        host: false,
+      })
+      expect(result.aborted).toBe(true)
+      expect(result.stopReason).toMatch(/p95/)
+      expect(result.durationMs).toBeLessThan(10_000)
+      expect(task.meta.perf?.compliance).toEqual([
+        expect.objectContaining({ scenario: 'slow', metric: 'p95', passed: false }),
+      ])
+      expect(task.annotations.at(-1)?.message).toMatch(/stopped early: .*p95/)
+    } finally {
+      await slow.close()
+    }
+  })
+
   it('runs the host recorder around the run by default', async () => {
     const result = await load({
       url: `${server.url}/`,
