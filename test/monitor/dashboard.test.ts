@@ -136,6 +136,55 @@ describe('dashboard in headless Chromium', () => {
     await page.close()
   })
 
+  it('keeps a bounded window of points and shows server strings as text only', async () => {
+    const page = await browser.newPage()
+    const errors: string[] = []
+    page.on('pageerror', error => errors.push(error.message))
+    const hostile = '<img src=x onerror="window.__injected = 1">'
+    // An alert list with markup in every string the page shows.
+    await page.route('**/api/alerts/active*', route =>
+      route.fulfill({
+        contentType: 'application/json',
+        body: JSON.stringify({
+          alerts: [
+            {
+              fingerprint: 'f00dfeedf00dfeed',
+              rule: hostile,
+              severity: 'high',
+              priority: 'P1',
+              state: 'firing',
+              labels: { component: hostile, metric: 'p95' },
+              summary: hostile,
+              value: 1,
+              threshold: 2,
+              unit: 'ms',
+              activeAt: new Date().toISOString(),
+              firedAt: new Date().toISOString(),
+              resolvedAt: null,
+            },
+          ],
+        }),
+      }),
+    )
+
+    await page.goto(`${url}/?token=dashboard-test-token&points=3`)
+    await page.waitForFunction(() => Number(document.body.dataset.updates) >= 5, undefined, {
+      timeout: 20_000,
+    })
+    for (const id of ['host/cpu', 'host/network', 'health/latency', 'status/availability']) {
+      expect(await points(page, id)).toBe(3)
+    }
+
+    const summary = page.locator('#alerts-body tr[data-fingerprint="f00dfeedf00dfeed"] .summary')
+    expect(await summary.textContent()).toBe(hostile)
+    expect(await page.locator('#alerts-body img').count()).toBe(0)
+    expect(await page.evaluate(() => (window as { __injected?: number }).__injected)).toBe(
+      undefined,
+    )
+    expect(errors).toEqual([])
+    await page.close()
+  })
+
   it('asks for the token when opened without one', async () => {
     const page = await browser.newPage()
     await page.goto(url)

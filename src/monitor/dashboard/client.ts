@@ -8,7 +8,7 @@
  * into the page through `textContent`, never `innerHTML`, so nothing it shows can run. While
  * the tab is hidden it closes the socket and draws nothing; on return it reloads history (to
  * fill the gap) and reconnects. A lost socket reconnects with exponential backoff and jitter.
- * Each chart keeps at most `maxPoints` points. With `?token=` in the page's address, the
+ * Each chart keeps at most `maxPoints` points (`?points=N` in the address changes it). With `?token=` in the page's address, the
  * token goes along as `Authorization: Bearer` on API calls and `?token=` on the socket.
  *
  * Written without template literals or backslash escapes so it can live inside one as is.
@@ -17,7 +17,11 @@ export const CLIENT_SCRIPT = `
 (function () {
   'use strict'
   var config = JSON.parse(document.getElementById('dashboard-config').textContent)
-  var token = new URLSearchParams(location.search).get('token') || ''
+  var query = new URLSearchParams(location.search)
+  var token = query.get('token') || ''
+  // ?points=N changes how many points each chart keeps (2..100000).
+  var asked = Number(query.get('points'))
+  if (Math.floor(asked) === asked && asked >= 2 && asked <= 100000) config.maxPoints = asked
   var COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd']
   var SEVERITY_RANK = { critical: 0, high: 1, medium: 2, low: 3 }
   var state = {
