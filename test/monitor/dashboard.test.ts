@@ -185,6 +185,30 @@ describe('dashboard in headless Chromium', () => {
     await page.close()
   })
 
+  it('reconnects with backoff when the WebSocket drops', async () => {
+    const page = await browser.newPage()
+    const opened: number[] = []
+    await page.routeWebSocket('**/ws/metrics*', ws => {
+      opened.push(performance.now())
+      ws.connectToServer()
+      // The first connection is cut shortly after it opens; the later ones stay.
+      if (opened.length === 1) setTimeout(() => ws.close({ code: 1011 }), 300)
+    })
+    await page.goto(`${url}/?token=dashboard-test-token`)
+    await page.waitForSelector('#status[data-state="offline"]', { timeout: 10_000 })
+    expect(await page.textContent('#status')).toMatch(/^disconnected; retrying in \d+ s$/)
+
+    await page.waitForSelector('#status[data-state="live"]', { timeout: 10_000 })
+    expect(opened).toHaveLength(2)
+    // The first retry waits between half and all of one second after the drop (at +300 ms).
+    expect((opened[1] ?? 0) - (opened[0] ?? 0)).toBeGreaterThanOrEqual(300 + 450)
+    const updates = Number(await page.getAttribute('body', 'data-updates'))
+    await page.waitForFunction(start => Number(document.body.dataset.updates) > start, updates, {
+      timeout: 10_000,
+    })
+    await page.close()
+  })
+
   it('asks for the token when opened without one', async () => {
     const page = await browser.newPage()
     await page.goto(url)

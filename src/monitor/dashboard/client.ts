@@ -521,9 +521,9 @@ export const CLIENT_SCRIPT = `
     var delay = base / 2 + Math.random() * (base / 2)
     state.retries++
     setStatus('offline', 'disconnected; retrying in ' + Math.ceil(delay / 1000) + ' s')
+    // Reload history too: the charts fill the gap the lost connection left.
     state.retryTimer = setTimeout(function () {
-      loadAlerts().catch(function () {})
-      connect()
+      loadAll().then(connect, connect)
     }, delay)
   }
 
