@@ -1,6 +1,7 @@
 import type { RunnerTestCase } from 'vitest'
 import { type Duration, parseDuration } from '../config/duration.js'
 import { describe, invalidOption, PerfConfigError } from '../errors.js'
+import { validateScenario } from '../load/index.js'
 import type { ObjectivesInput } from '../slo/evaluate.js'
 import { evaluate, resolveObjectiveRow } from '../slo/evaluate.js'
 import { formatRate } from '../slo/format.js'
@@ -88,7 +89,7 @@ export async function findCapacityInto(
   options: CapacityOptions,
 ): Promise<CapacityResult> {
   const plan = validateCapacity(options)
-  const label = plan.scenario.name ?? 'capacity'
+  const label = plan.label
   const steps: CapacityStep[] = []
   const tried = new Map<number, CapacityStep>()
 
@@ -133,6 +134,8 @@ export function capacityLine(outcome: CapacityResult): string {
 }
 
 interface Plan {
+  /** The scenario's label: its `name`, else method and path. */
+  label: string
   scenario: CapacityScenario
   objectives: ObjectivesInput
   from: number
@@ -258,6 +261,9 @@ function validateCapacity(options: CapacityOptions): Plan {
 
   const stepMs = parseDuration(options.stepDuration ?? scenario.duration ?? 10_000, 'stepDuration')
   if (stepMs <= 0) throw invalidOption('stepDuration', options.stepDuration, 'must be > 0')
+  // The engine's own checks, at the first rate, so a bad scenario fails before any request.
+  const { host: _host, duration: _duration, iterations: _iterations, ...engine } = scenario
+  const { label } = validateScenario({ ...engine, rate: from, duration: stepMs })
   const maxDroppedPct = options.maxDroppedPct ?? 1
   if (typeof maxDroppedPct !== 'number' || !(maxDroppedPct >= 0 && maxDroppedPct <= 100)) {
     throw invalidOption('maxDroppedPct', maxDroppedPct, 'allowed: a percent from 0 to 100')
@@ -271,6 +277,7 @@ function validateCapacity(options: CapacityOptions): Plan {
   }
 
   return {
+    label,
     scenario,
     objectives,
     from,

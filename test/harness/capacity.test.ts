@@ -92,7 +92,7 @@ describe('findCapacity', () => {
       scenario: scenario(),
       objectives: ['p(95) < 150', 'successRate >= 99'],
       from: 20,
-      to: 300,
+      to: 200,
       bisect: { precision: 20 },
       stepDuration: '1500ms',
     })
@@ -102,7 +102,7 @@ describe('findCapacity', () => {
     expect((found.brokeAtRps ?? 0) - (found.capacityRps ?? 0)).toBeLessThanOrEqual(20)
     expect(found.steps.slice(0, 2).map(s => [s.rate, s.passed])).toEqual([
       [20, true],
-      [300, false],
+      [200, false],
     ])
     expect(found.steps.length).toBeLessThanOrEqual(7)
     // Monotonic: every rate that passed is below every rate that failed.
@@ -114,14 +114,16 @@ describe('findCapacity', () => {
   })
 
   it('reports no capacity when the lowest rate already fails', async () => {
+    const { name: _name, ...unnamed } = scenario()
     const found = await findCapacity({
-      scenario: scenario(),
+      scenario: unnamed,
       objectives: { p50: 0.001 },
       from: 20,
       to: 100,
       step: 40,
       stepDuration: '500ms',
     })
+    expect(found.label).toBe('GET /')
     expect(found.capacityRps).toBeNull()
     expect(found.brokeAtRps).toBe(20)
     expect(found.steps).toHaveLength(1)
@@ -138,6 +140,11 @@ describe('findCapacity', () => {
       /scenario.rate/,
     ],
     ['no objectives', { step: 10, objectives: {} }, /at least one objective/],
+    [
+      'a bad scenario option',
+      { step: 10, scenario: { url: 'http://127.0.0.1:9/', maxInFlight: -1 } },
+      /maxInFlight/,
+    ],
     ['a bad objective', { step: 10, objectives: { p96: 1 } }, /unknown objective "p96"/],
   ])('throws PerfConfigError on %s', async (_, override, message) => {
     const options = {
