@@ -73,6 +73,8 @@ export class MonitorServer {
     this.source = source
     this.app = Fastify({
       logger: false,
+      // Stopping must not wait on kept-alive or refused-upgrade connections a client left open.
+      forceCloseConnections: true,
       ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allErrors: false } },
     })
     this.app.setErrorHandler((error: FastifyError, _request, reply) => this.onError(error, reply))
@@ -82,11 +84,15 @@ export class MonitorServer {
         message: `no route ${request.method} ${request.url.split('?')[0]}`,
       })
     })
-    this.app.addHook('onRequest', async (request, reply) => this.authorize(request, reply))
     this.app.register(websocket, {
       options: { maxPayload: 4096 },
     })
-    this.app.register(async app => this.routes(app))
+    this.app.register(async app => {
+      // Added after the WebSocket plugin's own hooks, so a refused upgrade still runs its
+      // clean-up (it destroys the upgrade socket once the 401 is sent).
+      app.addHook('onRequest', async (request, reply) => this.authorize(request, reply))
+      this.routes(app)
+    })
   }
 
   /** Connected WebSocket clients. */

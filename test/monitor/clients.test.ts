@@ -1,0 +1,107 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { createLogger, setLogger } from '../../src/config/logger.js'
+import type { Monitor } from '../../src/monitor/index.js'
+import { createMonitor } from '../../src/monitor/index.js'
+import { connect, getJson, intervals, until } from './helpers.js'
+
+setLogger(createLogger('silent'))
+
+const TOKEN = 'monitor-test-token-7f3a'
+
+describe('token and WebSocket clients', () => {
+  let monitor: Monitor | undefined
+
+  afterEach(async () => {
+    await monitor?.stop()
+    monitor = undefined
+  })
+
+  it('with a token, every route but /health and the page needs it, header or query', async () => {
+    monitor = createMonitor(
+      { port: 0, intervalMs: 100, token: TOKEN, hostResources: false },
+      { alerts: null },
+    )
+    const base = await monitor.start()
+    await intervals(monitor, 1)
+
+    for (const path of [
+      '/api/metrics/current',
+      '/api/alerts/active',
+      '/api/analysis/ai-insights',
+      '/metrics',
+    ]) {
+      const refused = await fetch(`${base}${path}`)
+      expect({ path, status: refused.status }).toEqual({ path, status: 401 })
+      expect(refused.headers.get('www-authenticate')).toBe('Bearer')
+      const wrong = await fetch(`${base}${path}`, {
+        headers: { authorization: 'Bearer not-the-token' },
+      })
+      expect(wrong.status).toBe(401)
+    }
+    const body = (await getJson(base, '/api/metrics/current')).body
+    expect(body.message).toMatch(/MONITOR_TOKEN/)
+    expect(JSON.stringify(body)).not.toContain(TOKEN)
+
+    expect(
+      (await getJson(base, '/api/metrics/current', { authorization: `Bearer ${TOKEN}` })).status,
+    ).toBe(200)
+    expect((await getJson(base, `/api/alerts/active?token=${TOKEN}`)).status).toBe(200)
+    expect((await getJson(base, '/health')).status).toBe(200)
+    expect((await fetch(`${base}/`)).status).toBe(200)
+
+    await expect(connect(`${base}/ws/metrics`)).rejects.toThrow(/401/)
+    const client = await connect(`${base}/ws/metrics?token=${TOKEN}`)
+    expect((await client.next('ai_insights')).type).toBe('ai_insights')
+    client.close()
+  })
+
+  it('drops a client that stops reading instead of buffering for it, and keeps serving the others', async () => {
+    monitor = createMonitor(
+      {
+        port: 0,
+        intervalMs: 60_000,
+        hostResources: false,
+        maxHistorySize: 10,
+        maxClientBufferBytes: 64 * 1024,
+      },
+      { alerts: null },
+    )
+    // A wide collector (long key names) makes each metrics_update about 40 kB, so a stalled
+    // client's backlog passes the kernel's socket buffers (a few MB on loopback) within a
+    // hundred intervals.
+    const wide: Record<string, number> = {}
+    for (let i = 0; i < 40; i++) wide[`${'k'.repeat(1000)}${i}`] = i
+    monitor.addCollector('wide', () => wide)
+    const base = await monitor.start()
+
+    const slow = await connect(`${base}/ws/metrics`)
+    const fast = await connect(`${base}/ws/metrics`)
+    await until(() => monitor?.health().clients === 2)
+    // Stop reading: the socket stays open, data piles up in the kernel and then in ws.
+    ;(slow.socket as unknown as { _socket: { pause(): void } })._socket.pause()
+
+    let sent = 0
+    while (monitor.health().clients === 2 && sent < 400) {
+      await monitor.sample()
+      sent++
+      // Let the sockets be written and the fast client read, as between real intervals.
+      await new Promise(resolve => setTimeout(resolve, 1))
+    }
+    expect(monitor.health().clients).toBe(1)
+    expect(sent).toBeLessThan(400)
+
+    // The fast client got every update and still gets new ones.
+    const before = fast.messages.length
+    const last = await monitor.sample()
+    const update = await fast.next('metrics_update', before)
+    expect(update.type === 'metrics_update' && update.metrics.sequence).toBe(last.sequence)
+    const updates = fast.messages.filter(m => m.type === 'metrics_update').length
+    expect(updates).toBeGreaterThanOrEqual(sent)
+
+    const metrics = await (await fetch(`${base}/metrics`)).text()
+    expect(metrics).toMatch(/^vitest_perf_monitor_websocket_dropped_total 1$/m)
+    expect(metrics).toMatch(/^vitest_perf_monitor_websocket_clients 1$/m)
+    slow.close()
+    fast.close()
+  })
+})
