@@ -38,6 +38,7 @@ export function decodeHistogram(encoded: string): Histogram {
 
 /**
  * The latency summary of a histogram of microseconds, in milliseconds rounded to the µs.
+ * Min and max are, like the percentiles, exact to 3 significant digits.
  * A percentile is the histogram's value at that percentile: the highest value equivalent (at
  * 3 significant digits) to the smallest recorded value with at least that share of values at
  * or below it. An empty histogram summarises to zeros.
@@ -55,7 +56,7 @@ export function summarize(histogram: Histogram): LatencySummary {
     p95: ms(histogram.getValueAtPercentile(95)),
     p99: ms(histogram.getValueAtPercentile(99)),
     p999: ms(histogram.getValueAtPercentile(99.9)),
-    max: ms(histogram.maxValue),
+    max: ms(histogram.getValueAtPercentile(100)),
   }
 }
 
@@ -71,10 +72,11 @@ export function addHistograms(histograms: Histogram[]): Histogram {
   return sum
 }
 
-// The value at percentile 0 is the lowest value equivalent to the minimum, not the minimum
-// itself; the histogram tracks the exact smallest non-zero value separately.
+// Min and max come from the buckets (the lowest and highest values equivalent to the extreme
+// recorded ones), not from the exact extremes the live histogram also tracks: the encoded form
+// keeps only buckets, so this way a result and its decoded or merged copy summarise the same.
 function minimum(histogram: Histogram): number {
-  return histogram.getValueAtPercentile(0) === 0 ? 0 : histogram.minNonZeroValue
+  return histogram.getValueAtPercentile(0)
 }
 
 function ms(microseconds: number): number {

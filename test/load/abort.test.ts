@@ -47,10 +47,12 @@ describe('stopping early', () => {
   })
 
   it('abortOnFail stops when objectives fail over the rolling window', { retry: 2 }, async () => {
-    // Fast for the first second, then every response takes 60 ms.
+    // Fast for the first 2.5 s, then every response takes 60 ms. The objective is on the
+    // median, which a few slow first requests (connections opening on a busy machine) do not
+    // move; judging starts after 2 s.
     const started = performance.now()
     const server = await startServer((_req, res) => {
-      const slow = performance.now() - started > 1500
+      const slow = performance.now() - started > 2500
       setTimeout(() => res.end('ok'), slow ? 60 : 0)
     })
     try {
@@ -58,15 +60,16 @@ describe('stopping early', () => {
         url: server.url,
         rate: 50,
         duration: '20s',
-        objectives: { p95: 40 },
-        abortOnFail: { after: '1s', window: '1s' },
+        objectives: { p50: 30 },
+        abortOnFail: { after: '2s', window: '1s' },
       })
       expect(result.aborted).toBe(true)
       expect(result.stopReason).toMatch(
-        /^objectives failed over the last 1 s: p95 \d+(\.\d+)? ms \(objective <= 40\)/,
+        /^objectives failed over the last 1 s: p50 \d+(\.\d+)? ms \(objective <= 30\)/,
       )
-      expect(result.durationMs).toBeLessThan(6000)
-      expect(result.requests.total).toBeGreaterThan(50)
+      expect(result.durationMs).toBeGreaterThan(2500)
+      expect(result.durationMs).toBeLessThan(8000)
+      expect(result.requests.total).toBeGreaterThan(100)
     } finally {
       await server.close()
     }
