@@ -27,10 +27,17 @@ export interface CollectedTest {
   durationMs?: number
 }
 
-/** Every test of every module, including skipped ones and modules that failed to load. */
+/**
+ * Every test of every module, including skipped ones and modules that failed to load. Modules
+ * are taken in file order and tests in the order they are defined, so the report reads the same
+ * whichever worker or shard finished first.
+ */
 export function collectTests(testModules: ReadonlyArray<TestModule>): CollectedTest[] {
   const tests: CollectedTest[] = []
-  for (const module of testModules) {
+  const ordered = [...testModules].sort((a, b) =>
+    a.relativeModuleId < b.relativeModuleId ? -1 : a.relativeModuleId > b.relativeModuleId ? 1 : 0,
+  )
+  for (const module of ordered) {
     const file = module.relativeModuleId
     for (const error of module.errors()) {
       tests.push({

@@ -13,20 +13,23 @@ export interface ScenarioChartData {
   pct: { x: number[]; raw: number[]; corrected: number[] | null } | null
   /** Per-second timeline (bucketed when long: latency is the bucket's max, rates its mean). */
   tl: {
-    t: number[]
+    t: TimeAxis
     p50: number[]
     p95: number[]
     p99: number[]
     rps: number[]
-    errors: number[]
-    dropped: number[]
+    /** Null when no second had an error. */
+    errors: number[] | null
+    /** Null when nothing was dropped. */
+    dropped: number[] | null
   } | null
   /** Host samples over time, percent, and the generator's event-loop delay p99 in ms. */
   host: {
-    t: number[]
-    cpu: Array<number | null>
-    memory: Array<number | null>
-    disk: Array<number | null>
+    t: TimeAxis
+    /** Each resource is null when it was not measured. */
+    cpu: Array<number | null> | null
+    memory: Array<number | null> | null
+    disk: Array<number | null> | null
     loop: number[]
     levels: Partial<Record<'cpu' | 'memory' | 'disk', LevelThresholds>>
   } | null
@@ -68,20 +71,24 @@ function curve(encoded: string | null | undefined): number[] | null {
 function timeline(entries: readonly TimelineEntry[]): ScenarioChartData['tl'] {
   if (entries.length === 0) return null
   const size = Math.ceil(entries.length / MAX_POINTS)
-  const out = { t: [], p50: [], p95: [], p99: [], rps: [], errors: [], dropped: [] } as NonNullable<
-    ScenarioChartData['tl']
-  >
+  const t: number[] = []
+  const p50: number[] = []
+  const p95: number[] = []
+  const p99: number[] = []
+  const rps: number[] = []
+  const errors: number[] = []
+  const dropped: number[] = []
   for (let start = 0; start < entries.length; start += size) {
     const bucket = entries.slice(start, start + size)
-    out.t.push(bucket[0]?.t ?? start)
-    out.p50.push(sig(max(bucket.map(entry => entry.p50))))
-    out.p95.push(sig(max(bucket.map(entry => entry.p95))))
-    out.p99.push(sig(max(bucket.map(entry => entry.p99))))
-    out.rps.push(sig(mean(bucket.map(entry => entry.rps))))
-    out.errors.push(sig(mean(bucket.map(entry => entry.errors))))
-    out.dropped.push(sig(mean(bucket.map(entry => entry.dropped ?? 0))))
+    t.push(bucket[0]?.t ?? start)
+    p50.push(sig(max(bucket.map(entry => entry.p50))))
+    p95.push(sig(max(bucket.map(entry => entry.p95))))
+    p99.push(sig(max(bucket.map(entry => entry.p99))))
+    rps.push(sig(mean(bucket.map(entry => entry.rps))))
+    errors.push(sig(mean(bucket.map(entry => entry.errors))))
+    dropped.push(sig(mean(bucket.map(entry => entry.dropped ?? 0))))
   }
-  return out
+  return { t: axis(t), p50, p95, p99, rps, errors: series(errors), dropped: series(dropped) }
 }
 
 function hostSeries(scenario: ScenarioRecord): ScenarioChartData['host'] {
@@ -89,27 +96,37 @@ function hostSeries(scenario: ScenarioRecord): ScenarioChartData['host'] {
   const samples = host?.samples ?? []
   if (!host || samples.length === 0) return null
   const size = Math.ceil(samples.length / MAX_POINTS)
-  const out: NonNullable<ScenarioChartData['host']> = {
-    t: [],
-    cpu: [],
-    memory: [],
-    disk: [],
-    loop: [],
-    levels: {},
-  }
+  const t: number[] = []
+  const cpu: Array<number | null> = []
+  const memory: Array<number | null> = []
+  const disk: Array<number | null> = []
+  const loop: number[] = []
   for (let start = 0; start < samples.length; start += size) {
     const bucket = samples.slice(start, start + size)
-    out.t.push(sig(bucket[0]?.t ?? start))
-    out.cpu.push(maybe(bucket.map(sample => sample.cpu)))
-    out.memory.push(maybe(bucket.map(sample => sample.memory)))
-    out.disk.push(maybe(bucket.map(sample => sample.disk)))
-    out.loop.push(sig(max(bucket.map(sample => sample.loopDelayP99Ms))))
+    t.push(sig(bucket[0]?.t ?? start))
+    cpu.push(maybe(bucket.map(sample => sample.cpu)))
+    memory.push(maybe(bucket.map(sample => sample.memory)))
+    disk.push(maybe(bucket.map(sample => sample.disk)))
+    loop.push(sig(max(bucket.map(sample => sample.loopDelayP99Ms))))
   }
+  const levels: NonNullable<ScenarioChartData['host']>['levels'] = {}
   for (const resource of ['cpu', 'memory', 'disk'] as const) {
     const thresholds = host[resource]?.thresholds
-    if (thresholds) out.levels[resource] = thresholds
+    if (thresholds) levels[resource] = thresholds
   }
-  return out
+  return {
+    t: axis(t),
+    cpu: present(cpu),
+    memory: present(memory),
+    disk: present(disk),
+    loop,
+    levels,
+  }
+}
+
+// A resource with no sample at all was not measured here: no line, no legend entry.
+function present(values: Array<number | null>): Array<number | null> | null {
+  return values.some(value => value !== null) ? values : null
 }
 
 function marks(scenario: ScenarioRecord): ScenarioChartData['marks'] {
@@ -153,7 +170,25 @@ function mean(values: number[]): number {
   return count ? sum / count : 0
 }
 
-// Four significant digits keep the chart exact to the pixel and the embedded JSON small.
+// Three significant digits are finer than a pixel of a 200-pixel chart and keep the JSON small;
+// large values (request rates) stay whole numbers.
 function sig(value: number): number {
-  return Number.isFinite(value) ? Number(value.toPrecision(4)) : 0
+  if (!Number.isFinite(value)) return 0
+  return Math.abs(value) >= 1000 ? Math.round(value) : Number(value.toPrecision(3))
+}
+
+/** A time axis: evenly spaced seconds travel as start and step, anything else as the list. */
+export type TimeAxis = number[] | { start: number; step: number; count: number }
+
+function axis(values: number[]): TimeAxis {
+  if (values.length < 3) return values
+  const start = values[0]!
+  const step = values[1]! - start
+  const regular = values.every((value, index) => Math.abs(value - (start + index * step)) < 1e-6)
+  return regular ? { start, step: sig(step), count: values.length } : values
+}
+
+// A series that is zero throughout draws nothing: it travels as null.
+function series(values: number[]): number[] | null {
+  return values.some(value => value !== 0) ? values : null
 }

@@ -114,7 +114,7 @@ export const CLIENT_SCRIPT = String.raw`
       var ms = { value: function (u, v) { return fmt(v, 'ms') } }
       o.series = [time, series('p50', 'p50', 'ms', ms), series('p95', 'p95', 'ms', ms), series('p99', 'p99', 'ms', ms)]
       o.plugins = [markPlugin(d.marks, 'latency')]
-      return [o, [d.tl.t, d.tl.p50, d.tl.p95, d.tl.p99]]
+      return [o, [axis(d.tl.t), d.tl.p50, d.tl.p95, d.tl.p99]]
     },
     throughput: function (d, el) {
       var o = base(el, 'Throughput and errors over time')
@@ -122,10 +122,14 @@ export const CLIENT_SCRIPT = String.raw`
       o.axes = [{ label: 's' }, { scale: 'rps', label: 'req/s' },
         { scale: 'err', label: 'errors, dropped /s', side: 1, grid: { show: false } }]
       var per = { value: function (u, v) { return fmt(v, '/s') } }
-      o.series = [time, series('req/s', 'rps', 'rps', per), series('errors', 'errors', 'err', per),
-        series('dropped', 'dropped', 'err', per)]
+      var t = axis(d.tl.t)
+      o.series = [time, series('req/s', 'rps', 'rps', per)]
+      var rows = [t, d.tl.rps]
+      // errors and dropped arrive as null when there were none: draw them as zero lines
+      o.series.push(series('errors', 'errors', 'err', per), series('dropped', 'dropped', 'err', per))
+      rows.push(d.tl.errors || zeros(t.length), d.tl.dropped || zeros(t.length))
       o.plugins = [markPlugin(d.marks, 'throughput')]
-      return [o, [d.tl.t, d.tl.rps, d.tl.errors, d.tl.dropped]]
+      return [o, rows]
     },
     host: function (d, el) {
       var h = d.host
@@ -134,12 +138,31 @@ export const CLIENT_SCRIPT = String.raw`
       o.axes = [{ label: 's' }, { scale: 'pct', label: '%' },
         { scale: 'loop', label: 'loop delay p99, ms', side: 1, grid: { show: false } }]
       var pc = { value: function (u, v) { return fmt(v, '%') } }
-      o.series = [time, series('cpu', 'cpu', 'pct', pc), series('memory', 'memory', 'pct', pc),
-        series('disk', 'disk', 'pct', pc),
-        series('loop delay p99', 'loop', 'loop', { dash: [4, 3], value: function (u, v) { return fmt(v, 'ms') } })]
+      o.series = [time]
+      var rows = [axis(h.t)]
+      ;['cpu', 'memory', 'disk'].forEach(function (resource) {
+        if (!h[resource]) return
+        o.series.push(series(resource, resource, 'pct', pc))
+        rows.push(h[resource])
+      })
+      o.series.push(series('loop delay p99', 'loop', 'loop', { dash: [4, 3], value: function (u, v) { return fmt(v, 'ms') } }))
+      rows.push(h.loop)
       o.plugins = [levelPlugin(h.levels), markPlugin(d.marks, 'host')]
-      return [o, [h.t, h.cpu, h.memory, h.disk, h.loop]]
+      return [o, rows]
     }
+  }
+
+  // Evenly spaced times arrive as { start, step, count } to keep the file small.
+  function axis(t) {
+    if (Array.isArray(t)) return t
+    var out = new Array(t.count)
+    for (var i = 0; i < t.count; i++) out[i] = Math.round((t.start + i * t.step) * 1000) / 1000
+    return out
+  }
+  function zeros(n) {
+    var out = new Array(n)
+    for (var i = 0; i < n; i++) out[i] = 0
+    return out
   }
 
   function draw(el) {

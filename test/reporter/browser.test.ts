@@ -202,4 +202,30 @@ describe('the HTML report in Chromium', () => {
       await page.close()
     }
   })
+
+  test('a 200-scenario report draws charts lazily, as they scroll into view', async () => {
+    const big = join(scratch, 'big.html')
+    writeFileSync(big, renderHtml(syntheticReport(200, { seconds: 60, host: false })))
+    const { page, blocked, consoleErrors } = await visit(big)
+    try {
+      const count = () =>
+        page.evaluate(() => (window as unknown as { __perfCharts: unknown[] }).__perfCharts.length)
+      // the 200-row compliance table fills the first screens: no chart is near the viewport yet
+      await page.waitForTimeout(300)
+      expect(await count()).toBeLessThan(60) // of 600
+      await page.locator('section#s-0 .chart').first().scrollIntoViewIfNeeded()
+      await page.waitForFunction(
+        () => document.querySelectorAll('section#s-0 .chart canvas').length === 3,
+      )
+      await page.locator('section#s-199 .chart').first().scrollIntoViewIfNeeded()
+      await page.waitForFunction(
+        () => document.querySelectorAll('section#s-199 .chart canvas').length === 3,
+      )
+      expect(await count()).toBeLessThan(120)
+      expect(blocked).toEqual([])
+      expect(consoleErrors).toEqual([])
+    } finally {
+      await page.close()
+    }
+  })
 })
