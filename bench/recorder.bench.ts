@@ -28,6 +28,7 @@ export async function run(): Promise<void> {
   const server = await startServer()
   try {
     await underLoad(server)
+    await saturationRule(server)
   } finally {
     server.child.kill('SIGKILL')
   }
@@ -78,6 +79,50 @@ async function underLoad(server: { url: string; pid: number }): Promise<void> {
       `(target < 1 ms); throughput off ${Math.round(median(off.map(r => r.rps)))} req/s, ` +
       `on ${Math.round(median(on.map(r => r.rps)))} req/s; load average ${os.loadavg()[0]?.toFixed(2)}`,
   )
+}
+
+/** What the saturation rule says of a generator pushing as fast as it can, and of a paced one. */
+async function saturationRule(server: { url: string }): Promise<void> {
+  console.log('\nsaturation rule: recorder summary of 3 s at full speed, then 3 s paced')
+  const pool = new Pool(server.url, { connections: CONNECTIONS, pipelining: 1 })
+  console.log('load                 utilisation  delay p99 ms  saturated  req/s')
+  for (const rate of [null, 2000, 500]) {
+    const recorder = recordHost({ intervalMs: 1000 })
+    const requests = rate === null ? await load(pool, 3000) : await paced(pool, 3000, rate)
+    const summary = await recorder.stop()
+    const name = rate === null ? 'full speed' : `paced ${rate} req/s`
+    console.log(
+      `${name.padEnd(20)} ${summary.eventLoop.utilization.toFixed(3).padStart(11)}  ` +
+        `${summary.eventLoop.delayMs.p99.toFixed(2).padStart(12)}  ${String(summary.saturated).padEnd(9)}  ` +
+        `${Math.round(requests / 3)}`,
+    )
+    if (summary.saturationReason) console.log(`  ${summary.saturationReason}`)
+  }
+  await pool.close()
+}
+
+/** Open-model load at `rate` requests per second, sent on a 10 ms tick. */
+async function paced(pool: Pool, durationMs: number, rate: number): Promise<number> {
+  const started = performance.now()
+  let sent = 0
+  let done = 0
+  const inFlight = new Set<Promise<void>>()
+  while (performance.now() - started < durationMs) {
+    const due = Math.floor(((performance.now() - started) / 1000) * rate)
+    for (; sent < due; sent++) {
+      const request = pool
+        .request({ path: '/', method: 'GET' })
+        .then(response => response.body.dump())
+        .then(() => {
+          done++
+        })
+      const tracked = request.finally(() => inFlight.delete(tracked))
+      inFlight.add(tracked)
+    }
+    await sleep(10)
+  }
+  await Promise.all(inFlight)
+  return done
 }
 
 interface Round {
