@@ -448,6 +448,19 @@ describe('delivery: retries, backoff, timeouts, queue', () => {
     await notifier.close()
   })
 
+  it('keeps only the start of a huge error body', async () => {
+    const slack = await receiver([], { status: 503, body: 'x'.repeat(1_000_000) })
+    const notifier = createSlackNotifier({
+      webhookUrl: `${slack.url}${SLACK_PATH}`,
+      ...FAST,
+      retries: 0,
+    })
+    notifier.notify(fired())
+    await notifier.flush()
+    expect(notifier.status().lastError).toBe(`HTTP 503: ${'x'.repeat(200)}`)
+    await notifier.close()
+  })
+
   it('never blocks: notify returns at once, the queue is bounded and drops the oldest', async () => {
     let release: () => void = () => {}
     const gate = new Promise<void>(resolve => {

@@ -193,11 +193,14 @@ export class QueuedNotifier implements Notifier {
         bodyTimeout: timeoutMs,
         signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), this.#stop.signal]),
       })
-      const text = await response.body.text()
       const status = response.statusCode
-      if (status >= 200 && status < 300) return { ok: true }
+      if (status >= 200 && status < 300) {
+        await response.body.dump()
+        return { ok: true }
+      }
 
-      const error = `HTTP ${status}${text ? `: ${text.slice(0, 200)}` : ''}`
+      const text = await snippet(response.body, 200)
+      const error = `HTTP ${status}${text ? `: ${text}` : ''}`
       if (status === 429) {
         const retryAfter = parseRetryAfter(response.headers['retry-after'])
         const delayMs =
@@ -272,6 +275,21 @@ function validateOptions(options: NotifierOptions): Required<Omit<NotifierOption
   }
   const { name: _name, ...rest } = resolved
   return rest
+}
+
+/**
+ * The start of an error body, for the status and logs: at most `max` characters, and no more
+ * than 4 KiB read, so a receiver answering with a huge page cannot make us buffer it.
+ */
+async function snippet(body: AsyncIterable<Buffer>, max: number): Promise<string> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of body) {
+    chunks.push(chunk)
+    size += chunk.length
+    if (size >= 4096) break
+  }
+  return Buffer.concat(chunks).toString('utf8').trim().slice(0, max)
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {
