@@ -1,7 +1,7 @@
 import { logger } from '../config/logger.js'
 import { createAlertManager } from './alerts/create.js'
 import { Collectors } from './collectors.js'
-import { fallbackPage } from './fallback-page.js'
+import { renderDashboard } from './dashboard/index.js'
 import { seriesKey, splitSeriesKey } from './history/series.js'
 import { HistoryStore } from './history/store.js'
 import { HostSampler } from './host-sampler.js'
@@ -85,7 +85,7 @@ class LiveMonitor implements Monitor {
       prefix: options.redisPrefix,
     })
     this.alerts = parts.alerts === undefined ? createAlertManager(options) : parts.alerts
-    this.renderPage = parts.page ?? fallbackPage
+    this.renderPage = parts.page ?? (info => renderDashboard(info))
     this.sampler = new Sampler({
       options,
       history: this.history,

@@ -36,7 +36,10 @@ export const engineProbe: Probe = async (endpoint, options, signal) => {
 /** An endpoint's interval from a load result. */
 export function snapshotOf(endpoint: ResolvedEndpoint, result: LoadResult): EndpointSnapshot {
   const completed = result.requests.total
-  const measured = completed > 0 && result.requests.succeeded + result.requests.failed > 0
+  // Latency exists only for requests that got a response: timeouts and refused connections
+  // leave the histogram empty, and its zeros must not read as a fast endpoint.
+  const responses = Object.values(result.statusCodes).reduce((sum, n) => sum + n, 0)
+  const measured = responses > 0
   return {
     name: endpoint.name,
     method: endpoint.method,
