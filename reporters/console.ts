@@ -96,10 +96,9 @@ export function renderConsole(report: PerfReport, options: ConsoleOptions): stri
 function warnings(scenario: ScenarioRecord, paint: Painter): string[] {
   const out: string[] = []
   if (scenario.host?.saturated) {
-    const reason = scenario.host.saturationReason ? ` (${scenario.host.saturationReason})` : ''
-    out.push(
-      paint.yellow(`  ⚠ ${scenario.name}: load generator saturated${reason}; latency is inflated`),
-    )
+    out.push(paint.yellow(`  ⚠ ${scenario.name}: load generator saturated; latency is inflated`))
+    const reason = scenario.host.saturationReason
+    if (reason) out.push(paint.dim(`    ${clip(reason.replace(/\s+/g, ' '), 200)}`))
   }
   if (scenario.aborted) {
     out.push(

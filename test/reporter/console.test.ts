@@ -37,7 +37,7 @@ describe('renderConsole', () => {
     expect(rows[1]).toContain('p95 ✗ p99 ✓')
     expect(rows[2]).toContain('cpu critical')
     expect(text).toContain(
-      '⚠ load > endpoint 2: load generator saturated (event-loop utilisation 97%); latency is inflated',
+      '⚠ load > endpoint 2: load generator saturated; latency is inflated\n    event-loop utilisation 97%\n',
     )
     expect(text).toMatch(/skipped\s+soak/)
     expect(text).toContain('FAIL 3 scenarios, 2 passed, 1 failed, 1 skipped')

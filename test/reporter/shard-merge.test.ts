@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { decodeFromCompressedBase64 } from 'hdr-histogram-js'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { PerfReport } from '../../src/types.js'
 import { readReport, runFixture, type VitestRun } from './run-vitest.js'
@@ -63,11 +64,12 @@ describe('a live run of the fixture project', () => {
       '<img src=x onerror=alert(1)>',
       'beta: secrets stay out of the report',
       'beta: a missed objective fails the test',
+      'gamma: a real load against a loopback server',
     ])
-    expect(new Set(liveReport.scenarios.map(s => s.id)).size).toBe(6)
+    expect(new Set(liveReport.scenarios.map(s => s.id)).size).toBe(7)
     expect(liveReport.scenarios.every(s => s.file.endsWith('.fixture.ts'))).toBe(true)
     expect(liveReport.scenarios.every(s => s.tags.includes('load'))).toBe(true)
-    expect(liveReport.summary).toEqual({ scenarios: 6, passed: 4, failed: 2, skipped: 2 })
+    expect(liveReport.summary).toEqual({ scenarios: 7, passed: 5, failed: 2, skipped: 2 })
   })
 
   test('matches compliance rows to their scenario by label and keeps the test state', () => {
@@ -84,6 +86,20 @@ describe('a live run of the fixture project', () => {
     expect(failed.state).toBe('failed')
     expect(failed.latencyMs.p95).toBeGreaterThan(100)
     expect(failed.host?.saturated).toBe(true)
+  })
+
+  test('a real load() result is in the report, its URL and headers redacted', () => {
+    const real = liveReport.scenarios.find(s => s.name.startsWith('gamma'))!
+    expect(real.label).toBe('GET /health')
+    expect(real.target).toMatchObject({ kind: 'http', method: 'GET' })
+    expect(real.target.kind === 'http' && real.target.url).toMatch(
+      /^http:\/\/127\.0\.0\.1:\d+\/health\?token=\[redacted\]$/,
+    )
+    expect(real.requests.total).toBeGreaterThan(0)
+    expect(real.timeline.length).toBeGreaterThan(0)
+    for (const file of ['perf-report.json', 'perf-report.html']) {
+      expect(readFileSync(join(dir, 'live', file), 'utf8')).not.toContain('SECRET')
+    }
   })
 
   test('lists skipped tests (also those filtered out by tag) and tests that failed without a scenario', () => {
@@ -111,10 +127,10 @@ describe('a live run of the fixture project', () => {
       /alpha: two scenarios in one test > write\s+load\s+6,000\s+200\s+[\d.]+ ms.*p95 ✗/,
     )
     expect(summary).toContain(
-      'FAIL 6 scenarios, 4 passed, 2 failed, 2 skipped, 1 other test failed',
+      'FAIL 7 scenarios, 5 passed, 2 failed, 2 skipped, 1 other test failed',
     )
     expect(summary).toContain(
-      '⚠ beta: a missed objective fails the test: load generator saturated (event-loop',
+      '⚠ beta: a missed objective fails the test: load generator saturated; latency is inflated\n    event-loop utilisation 98% (above 90%)\n',
     )
     expect(summary).toContain(join(dir, 'live', 'perf-report.html'))
   })
@@ -139,30 +155,35 @@ describe('two shards with the blob reporter, merged', () => {
 
   test('the merged report holds every scenario of both shards, with the same figures as the live run', () => {
     expect(merged.code).toBe(1)
-    const key = (report: PerfReport) =>
-      report.scenarios.map(s => [
-        s.id,
-        s.name,
-        s.tags,
-        s.state,
-        s.latencyMs.p95,
-        s.requests.total,
-        s.compliance,
-      ])
-    expect(key(mergedReport)).toEqual(key(liveReport))
+    const who = (report: PerfReport) => report.scenarios.map(s => [s.id, s.name, s.tags, s.state])
+    expect(who(mergedReport)).toEqual(who(liveReport))
     expect(mergedReport.summary).toEqual(liveReport.summary)
     expect(mergedReport.tests.map(t => [t.name, t.state])).toEqual(
       liveReport.tests.map(t => [t.name, t.state]),
     )
-    // The histograms survive the blob round trip byte for byte, so results still merge exactly.
-    expect(mergedReport.scenarios.map(s => s.histogram)).toEqual(
-      liveReport.scenarios.map(s => s.histogram),
-    )
+
+    // The synthetic scenarios are the same in every run: their figures and histograms survive
+    // the blob round trip exactly, so results still merge exactly.
+    const synthetic = (report: PerfReport) =>
+      report.scenarios
+        .filter(s => !s.name.startsWith('gamma'))
+        .map(s => [s.latencyMs, s.requests, s.compliance, s.timeline, s.histogram, s.host])
+    expect(synthetic(mergedReport)).toEqual(synthetic(liveReport))
+
+    // The real load ran again in its shard: its own, consistent figures came through.
+    const real = mergedReport.scenarios.find(s => s.name.startsWith('gamma'))!
+    expect(real.requests.total).toBeGreaterThan(0)
+    expect(real.requests.failed).toBe(0)
+    expect(real.compliance.map(row => [row.metric, row.passed])).toEqual([
+      ['p99', true],
+      ['successRate', true],
+    ])
+    expect(decodeFromCompressedBase64(real.histogram).totalCount).toBeGreaterThan(0)
   })
 
   test('the merged run prints the summary and writes the HTML report too', () => {
-    expect(merged.stdout).toContain('FAIL 6 scenarios, 4 passed, 2 failed, 2 skipped')
+    expect(merged.stdout).toContain('FAIL 7 scenarios, 5 passed, 2 failed, 2 skipped')
     const html = readFileSync(join(dir, 'merged', 'perf-report.html'), 'utf8')
-    expect(html.match(/<tr data-scenario=/g)?.length).toBe(6)
+    expect(html.match(/<tr data-scenario=/g)?.length).toBe(7)
   })
 })
