@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -57,16 +57,18 @@ export async function runPerf(
     env,
   )
 
+  // The reporter writes next to the Vitest root; a config of our own that extends the repo's
+  // sends this run's report into `dir` instead, so runs never overwrite each other.
+  const config = join(dir, 'vitest.config.mts')
+  await writeFile(config, reportIntoConfig(join(dir, 'reports')))
+
   const started = performance.now()
-  const child = spawn(
-    process.execPath,
-    [VITEST, 'run', '--root', ROOT, '--project', 'perf', ...args],
-    {
-      cwd: dir,
-      env: childEnv,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  )
+  const argv = [VITEST, 'run', '--root', ROOT, '--config', config, '--project', 'perf', ...args]
+  const child = spawn(process.execPath, argv, {
+    cwd: dir,
+    env: childEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let output = ''
   child.stdout.on('data', chunk => {
     output += chunk.toString()
@@ -89,4 +91,18 @@ export async function runPerf(
       existsSync(reportPath) ? (JSON.parse(readFileSync(reportPath, 'utf8')) as PerfReport) : null,
     cleanup: () => rm(dir, { recursive: true, force: true }),
   }
+}
+
+function reportIntoConfig(outputDir: string): string {
+  const base = JSON.stringify(join(ROOT, 'vitest.config.ts'))
+  const reporter = JSON.stringify(join(ROOT, 'reporters', 'index.ts'))
+  return `import base from ${base}
+export default {
+  ...base,
+  test: {
+    ...base.test,
+    reporters: ['default', [${reporter}, { outputDir: ${JSON.stringify(outputDir)} }]],
+  },
+}
+`
 }
