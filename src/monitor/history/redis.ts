@@ -56,7 +56,9 @@ export class RedisHistory {
       maxRetriesPerRequest: 0,
       connectTimeout: 2000,
       commandTimeout: 5000,
-      retryStrategy: times => Math.min(100 * 2 ** Math.min(times, 6), 5000),
+      // Exponential backoff from 200 ms, capped at 2 s: a local Redis back from a restart is
+      // found quickly, and a long outage costs one connection attempt every 2 s.
+      retryStrategy: times => Math.min(100 * 2 ** Math.min(times, 5), 2000),
     })
     this.client.on('ready', () => this.onReady())
     this.client.on('error', (error: Error) => this.onDown(error.message))

@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createLogger, setLogger } from '../../src/config/logger.js'
+import type { HistoricalResponse } from '../../src/monitor/index.js'
+import { createMonitor } from '../../src/monitor/index.js'
+import { getJson, intervals, until } from './helpers.js'
+import { RedisServer } from './redis-server.js'
+
+setLogger(createLogger('silent'))
+
+describe('monitor history in a real redis-server', () => {
+  let redis: RedisServer
+
+  beforeAll(async () => {
+    redis = await RedisServer.start()
+  })
+
+  afterAll(async () => {
+    await redis?.dispose()
+  })
+
+  it('samples through a Redis outage, writes the buffered points when Redis returns, and a restarted monitor serves them', async () => {
+    const prefix = 'vp-monitor-outage'
+    let count = 0
+    const first = createMonitor(
+      { port: 0, intervalMs: 100, hostResources: false, redisUrl: redis.url, redisPrefix: prefix },
+      { alerts: null },
+    )
+    first.addCollector('count', () => ++count)
+    await first.start()
+    await intervals(first, 3)
+    expect(first.health().history.redis).toBe('connected')
+
+    await redis.stop()
+    await until(() => first.health().history.redis === 'down', 10_000, 'Redis seen down')
+    const atOutage = first.latest()?.sequence ?? 0
+    await intervals(first, 5)
+    const health = first.health()
+    expect(health.status).toBe('degraded')
+    expect(health.history.buffered).toBeGreaterThanOrEqual(4)
+    expect(first.latest()?.custom.count).toBeGreaterThanOrEqual(atOutage + 5)
+
+    await redis.restart()
+    await until(
+      () => first.health().history.redis === 'connected' && first.health().history.buffered === 0,
+      15_000,
+      'the buffer written to Redis',
+    )
+    await intervals(first, 2)
+    await first.stop()
+    const sampled = count
+
+    // Every value the collector returned is in Redis, once, in order: nothing lost.
+    const client = redis.client()
+    const members = await client.zrange(`${prefix}:s:custom/count`, 0, -1)
+    client.disconnect()
+    expect(members.map(m => Number(m.split(':')[1]))).toEqual(
+      Array.from({ length: sampled }, (_, i) => i + 1),
+    )
+
+    // A new monitor on the same Redis serves the whole history before sampling anything new.
+    const second = createMonitor(
+      {
+        port: 0,
+        intervalMs: 60_000,
+        hostResources: false,
+        redisUrl: redis.url,
+        redisPrefix: prefix,
+      },
+      { alerts: null },
+    )
+    const base = await second.start()
+    try {
+      const { status, body } = await getJson(base, '/api/metrics/historical/custom/count?hours=1')
+      expect(status).toBe(200)
+      const values = (body as unknown as HistoricalResponse).points.map(p => p.v)
+      expect(values.slice(0, sampled)).toEqual(Array.from({ length: sampled }, (_, i) => i + 1))
+    } finally {
+      await second.stop()
+    }
+  })
+})
