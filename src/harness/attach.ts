@@ -81,13 +81,14 @@ export async function annotate(test: RunnerTestCase, message: string): Promise<v
 
 /**
  * One line for a result: `GET /users: 12,345 req in 10 s (1,234.5 req/s), p50 9.8 ms,
- * p95 31.2 ms, p99 48.0 ms, 99.97% succeeded`.
+ * p95 31.2 ms, p99 48.0 ms, 99.97% succeeded`; `calls` instead of `req` for `measure()`.
  */
 export function summaryLine(result: LoadResult): string {
   const latency = result.model === 'open' && result.correctedLatencyMs
   const summary = latency ? result.correctedLatencyMs! : result.latencyMs
+  const unit = result.target?.kind === 'function' ? 'calls' : 'req'
   const parts = [
-    `${result.label}: ${count(result.requests.total)} req in ${seconds(result.durationMs)} (${rate(result.throughputRps)} req/s)`,
+    `${result.label}: ${count(result.requests.total)} ${unit} in ${seconds(result.durationMs)} (${rate(result.throughputRps)} ${unit}/s)`,
     `p50 ${ms(summary.p50)} ms, p95 ${ms(summary.p95)} ms, p99 ${ms(summary.p99)} ms${latency ? ' (corrected)' : ''}`,
     `${percent(result.successRate)} succeeded`,
   ]

@@ -3,6 +3,8 @@ import { test } from 'vitest'
 import type { LoadResult } from '../types.js'
 import { type CapacityOptions, type CapacityResult, findCapacityInto } from './capacity.js'
 import { type LoadOptions, loadInto } from './load.js'
+import type { MeasureOptions } from './measure.js'
+import { measureInto } from './measure-in-test.js'
 
 /** What `perfTest` adds to a test's context. */
 export interface PerfFixtures {
@@ -11,6 +13,8 @@ export interface PerfFixtures {
    * concurrently (where the global `load()` can only guess the current test).
    */
   load: (scenario: LoadOptions) => Promise<LoadResult>
+  /** `measure()` bound to this test. */
+  measure: (fn: (index: number) => unknown, options?: MeasureOptions) => Promise<LoadResult>
   /** `findCapacity()` bound to this test. */
   findCapacity: (options: CapacityOptions) => Promise<CapacityResult>
 }
@@ -28,6 +32,9 @@ export const perfTest: TestAPI<PerfFixtures> = lazy(() =>
   test.extend<PerfFixtures>({
     load: async ({ task }, use) => {
       await use(scenario => loadInto(task, scenario))
+    },
+    measure: async ({ task }, use) => {
+      await use((fn, options) => measureInto(task, fn, options))
     },
     findCapacity: async ({ task }, use) => {
       await use(options => findCapacityInto(task, options))
