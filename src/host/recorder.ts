@@ -1,4 +1,5 @@
 import os from 'node:os'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { logger } from '../config/logger.js'
 import { judgeStats, levelResources } from '../slo/levels.js'
 import type { HostSample, HostSummary } from '../types.js'
@@ -11,6 +12,9 @@ import { resolveHostOptions } from './options.js'
 import { saturationReason } from './saturation.js'
 import type { HostReading, HostSource } from './sources.js'
 import { createSource } from './sources.js'
+
+/** The shortest recording whose one sample still has CPU ticks to read, ms. */
+const MIN_FIRST_SAMPLE_MS = 50
 
 /** A running host recording. */
 export interface HostRecorder {
@@ -86,7 +90,12 @@ class Recorder implements HostRecorder {
     if (this.#running) await this.#running
 
     // One last sample, so a scenario shorter than the interval still has one, unless the
-    // previous sample is too recent for its rates to mean anything.
+    // previous sample is too recent for its rates to mean anything. The kernel counts CPU in
+    // 10 ms ticks: a recording stopped within a few ms would read no ticks at all.
+    const age = performance.now() - this.#startedAt
+    if (this.#sampleCount === 0 && age < MIN_FIRST_SAMPLE_MS) {
+      await sleep(MIN_FIRST_SAMPLE_MS - age)
+    }
     if (this.#sampleCount === 0 || performance.now() - this.#lastSampleAt >= 100) {
       await this.#sample()
     }

@@ -1,5 +1,7 @@
+import { execFile } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import os from 'node:os'
+import { promisify } from 'node:util'
 import type { CpuTimes, ProcStat } from './proc.js'
 import {
   busyPercent,
@@ -47,6 +49,7 @@ export function createSource(kind: SourceKind, mounts: string[], pids: number[])
 }
 
 const PROC = '/proc'
+const execFileAsync = promisify(execFile)
 
 /** Linux: `/proc/stat`, `/proc/meminfo`, `/proc/net/dev`, `/proc/<pid>/*`, `statfs`, loadavg. */
 class ProcSource implements HostSource {
@@ -141,10 +144,11 @@ class ProcSource implements HostSource {
 }
 
 /**
- * Elsewhere (macOS, Windows): CPU from `os.cpus()` times, memory from systeminformation's
- * `mem()` (its available figure, not `os.freemem()`, which counts cache as used on macOS),
- * disks from `statfs`. Network and watched processes would need a child process every
- * interval, so they are reported as unavailable rather than disturb the generator.
+ * Elsewhere (macOS, Windows): CPU from `os.cpus()` times, memory from `vm_stat` run
+ * asynchronously on macOS, `os.freemem()` on Windows (there it is the available memory),
+ * systeminformation's `mem()` on other systems; disks from `statfs`. Network and watched
+ * processes would need more child processes every interval, so they are reported as
+ * unavailable rather than disturb the generator.
  */
 class PortableSource implements HostSource {
   readonly unsupported: string[]
@@ -184,10 +188,33 @@ class PortableSource implements HostSource {
 }
 
 async function systemMemory(): Promise<{ totalBytes: number; usedBytes: number }> {
-  // Loaded on first use: Linux never needs it.
+  const totalBytes = os.totalmem()
+  // Windows reports available physical memory as free memory, which is what we want.
+  if (process.platform === 'win32') return { totalBytes, usedBytes: totalBytes - os.freemem() }
+  if (process.platform === 'darwin') {
+    // os.freemem() on macOS leaves out inactive and cached pages, so memory would always look
+    // nearly full; systeminformation's mem() runs `sysctl` synchronously on every call. vm_stat
+    // run asynchronously gives the page counts without blocking the event loop.
+    const { stdout } = await execFileAsync('vm_stat', [], { timeout: 2000 })
+    return { totalBytes, usedBytes: parseVmStat(stdout) }
+  }
+  // Other systems without /proc: systeminformation, loaded on first use.
   const si = await import('systeminformation')
   const mem = await si.mem()
   return { totalBytes: mem.total, usedBytes: mem.total - mem.available }
+}
+
+/**
+ * Memory used from macOS's `vm_stat`, bytes: active + wired + compressed pages, as Activity
+ * Monitor counts "memory used" (cached and inactive pages are available to applications).
+ */
+export function parseVmStat(text: string): number {
+  const pageSize = Number(/page size of (\d+) bytes/.exec(text)?.[1])
+  const pages = (label: string) => Number(new RegExp(`${label}:\\s+(\\d+)`).exec(text)?.[1] ?? 0)
+  if (!Number.isFinite(pageSize) || pageSize <= 0) throw new Error('vm_stat printed no page size')
+  const used =
+    pages('Pages active') + pages('Pages wired down') + pages('Pages occupied by compressor')
+  return used * pageSize
 }
 
 async function readDisks(mounts: string[]): Promise<Record<string, number | null>> {

@@ -9,14 +9,25 @@ import type { HostSample } from '../../src/types.js'
 
 const children: ChildProcess[] = []
 
+// Spins three threads. Where allowed (root), it first raises its own priority, which its
+// threads inherit, so other work on a shared 2-core machine cannot starve it below the figure
+// the test asserts.
+const BURNER = `
+const os = require('node:os')
+try { os.setPriority(-10) } catch {}
+const { Worker } = require('node:worker_threads')
+for (let i = 0; i < 2; i++) new Worker('for (;;) {}', { eval: true })
+for (;;) {}
+`
+
 afterEach(() => {
   for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL')
 })
 
 describe('recordHost on Linux', () => {
   it('sees a child process burning CPU above 50% of a core', async () => {
-    const child = start(['-e', 'for (;;) {}'])
-    await sleep(150)
+    const child = start(['-e', BURNER])
+    await sleep(300)
     const recorder = recordHost({ intervalMs: 200, pids: [child.pid as number] })
     await sleep(1300)
     const summary = await recorder.stop()
@@ -76,7 +87,7 @@ describe('recordHost on Linux', () => {
     expect(summary.eventLoop.utilization).toBeGreaterThan(0.9)
     expect(summary.saturated).toBe(true)
     expect(summary.saturationReason).toMatch(
-      /The load generator was saturated: its event loop was busy 9\d%|100%/,
+      /The load generator was saturated: its event loop was busy 9d%|100%/,
     )
   })
 
