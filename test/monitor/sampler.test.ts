@@ -1,0 +1,108 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import { afterEach, describe, expect, it } from 'vitest'
+import { createLogger, setLogger } from '../../src/config/logger.js'
+import type { EndpointSnapshot, Monitor, Probe } from '../../src/monitor/index.js'
+import { createMonitor } from '../../src/monitor/index.js'
+import { intervals, until } from './helpers.js'
+
+setLogger(createLogger('silent'))
+
+const endpoints = [{ name: 'api', url: 'http://127.0.0.1:9/never-contacted' }]
+
+function answer(endpoint: { name: string; method: string; url: string }): EndpointSnapshot {
+  return {
+    name: endpoint.name,
+    method: endpoint.method,
+    url: endpoint.url,
+    p50: 1,
+    p95: 2,
+    p99: 3,
+    availability: 100,
+    requests: 1,
+    statusCodes: { '200': 1 },
+    errors: {},
+    probeError: null,
+    objectives: {},
+  }
+}
+
+describe('sampling loop', () => {
+  let monitor: Monitor | undefined
+
+  afterEach(async () => {
+    await monitor?.stop()
+    monitor = undefined
+  })
+
+  it('never runs two intervals at once, and reports the slots a long interval skipped', async () => {
+    let running = 0
+    let most = 0
+    const slow: Probe = async endpoint => {
+      running++
+      most = Math.max(most, running)
+      await sleep(250)
+      running--
+      return answer(endpoint)
+    }
+    monitor = createMonitor(
+      { port: 0, intervalMs: 100, hostResources: false, endpoints, probe: { timeoutMs: 1000 } },
+      { probe: slow, alerts: null },
+    )
+    await monitor.start()
+    await intervals(monitor, 4)
+    expect(most).toBe(1)
+    const overrun = monitor
+      .health()
+      .problems.find(p => p.kind === 'sampling' && p.name === 'overrun')
+    expect(overrun?.message).toMatch(/took longer than the 100 ms interval; \d+ slot\(s\) skipped/)
+    // Sequence numbers count intervals run, one after another, without gaps.
+    expect(monitor.latest()?.sequence).toBeGreaterThanOrEqual(4)
+  })
+
+  it('bounds a probe that never returns and carries on', async () => {
+    const hanging: Probe = () => new Promise(() => {})
+    monitor = createMonitor(
+      {
+        port: 0,
+        intervalMs: 100,
+        hostResources: false,
+        endpoints,
+        probe: { requests: 3, timeoutMs: 50 },
+      },
+      { probe: hanging, alerts: null },
+    )
+    await monitor.start()
+    await intervals(monitor, 2, 10_000)
+    const api = monitor.latest()?.endpoints[0]
+    expect(api).toMatchObject({ availability: 0, p95: null, requests: 3, errors: { timeout: 3 } })
+    expect(api?.probeError).toMatch(/did not finish within 1050 ms \(target hanging\?\)/)
+    expect(monitor.health().problems.find(p => p.kind === 'probe')?.name).toBe('api')
+  })
+
+  it('turns a probe that throws into an unavailable interval and a health problem', async () => {
+    const throwing: Probe = async () => {
+      throw new Error('socket exploded')
+    }
+    monitor = createMonitor(
+      { port: 0, intervalMs: 100, hostResources: false, endpoints },
+      { probe: throwing, alerts: null },
+    )
+    await monitor.start()
+    await intervals(monitor, 2)
+    expect(monitor.latest()?.endpoints[0]).toMatchObject({ availability: 0, errors: { probe: 5 } })
+    const problem = monitor.health().problems.find(p => p.kind === 'probe')
+    expect(problem?.message).toMatch(/probe of api failed: socket exploded/)
+  })
+
+  it('stops between intervals: no message after stop() resolves', async () => {
+    monitor = createMonitor({ port: 0, intervalMs: 50, hostResources: false }, { alerts: null })
+    let messages = 0
+    monitor.onMessage(() => messages++)
+    await monitor.start()
+    await until(() => messages >= 3)
+    await monitor.stop()
+    const seen = messages
+    await sleep(200)
+    expect(messages).toBe(seen)
+  })
+})
