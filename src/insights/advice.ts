@@ -1,6 +1,7 @@
 import type { Advice, HostSample, LoadResult } from '../types.js'
 import { findLatencyKnee } from './knee.js'
 import { round, type SeriesPoint } from './series.js'
+import { hasLatency } from './timeline.js'
 import { findTrend, timeToThreshold } from './trend.js'
 
 /** What `advise` may know beyond the result. */
@@ -20,7 +21,8 @@ export interface AdviceContext {
  *   latency includes its own queueing;
  * - `timeouts-at-capacity`: timeouts are half or more of the failures (at least 5 and 1%
  *   of requests), with the rate when they began and whether the rate was rising;
- * - `latency-knee`: in a ramp, the throughput where p95 bends upward (see `findLatencyKnee`);
+ * - `latency-knee`: in a ramp, the arrival rate where p95 bends upward (see `findLatencyKnee`;
+ *   the rate of each second is what completed, was dropped or is still in flight);
  * - `service-cpu-critical`: the host's CPU was judged at its critical level;
  * - `memory-leak`: host memory (percent) or a watched process's RSS rose on a steady line
  *   (R² ≥ 0.8 by default) for at least a minute, by at least 1 point of memory percent
@@ -100,19 +102,39 @@ function timeoutsAtCapacity(result: LoadResult): Advice | null {
 }
 
 function latencyKnee(result: LoadResult): Advice | null {
-  const seconds = result.timeline.filter(e => e.rps > 0)
-  const knee = findLatencyKnee(
-    seconds.map(e => e.rps),
-    seconds.map(e => e.p95),
-  )
+  // The offered rate of each second: what arrived either completed, was dropped, or is
+  // still in flight at the end of the second.
+  const timeline = result.timeline
+  const offered: number[] = []
+  let inFlight = 0
+  for (const e of timeline) {
+    offered.push(e.rps + e.dropped + e.inFlight - inFlight)
+    inFlight = e.inFlight
+  }
+  // A second's latency belongs to the rate when its requests arrived, about one median
+  // latency earlier: without this shift a queue that builds up shows its latency late, at
+  // a higher rate, and the knee would be placed past the real one.
+  const rates: number[] = []
+  const p95: number[] = []
+  for (let i = 0; i < timeline.length; i++) {
+    const e = timeline[i]!
+    const arrived = Math.max(0, i - Math.round(e.p50 / 1000))
+    const rate = offered[arrived]!
+    if (hasLatency(e) && rate > 0) {
+      rates.push(rate)
+      p95.push(e.p95)
+    }
+  }
+  const knee = findLatencyKnee(rates, p95)
   if (!knee) return null
   return {
     rule: 'latency-knee',
     severity: 'info',
     message:
-      `p95 bends upward near ${round(knee.rps)} req/s (${round(knee.p95Ms)} ms there, ` +
-      `${round(knee.p95AtMaxMs)} ms at ${round(knee.maxRps)} req/s): the service's practical ` +
-      'capacity for this latency; keep the production rate below it.',
+      `p95 bends upward when the arrival rate passes about ${round(knee.rps)} req/s ` +
+      `(${round(knee.p95Ms)} ms there, ${round(knee.p95AtMaxMs)} ms at ${round(knee.maxRps)} ` +
+      "req/s): the service's practical capacity at this latency; keep the production rate " +
+      'below it.',
     evidence: {
       kneeRps: round(knee.rps),
       p95AtKneeMs: round(knee.p95Ms),

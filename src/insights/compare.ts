@@ -4,6 +4,7 @@ import type { BaselineComparison, LoadResult } from '../types.js'
 import { bootstrapMedianRatio } from './bootstrap.js'
 import { checkSample, mannWhitneyU } from './mann-whitney.js'
 import { numberOption, round } from './series.js'
+import { hasLatency } from './timeline.js'
 
 /** The timeline latency compared second by second. */
 export type ComparedMetric = 'p50' | 'p95' | 'p99'
@@ -30,7 +31,7 @@ export interface CompareOptions {
 
 /**
  * Is this run slower than the baseline? Compares per-second latency samples (by default
- * each second's p50 from the timelines; seconds without a completed response are left out)
+ * each second's p50 from the timelines; seconds without a recorded latency are left out)
  * or two arrays of latency samples in ms:
  *
  * - change = median(after) / median(before) − 1, in percent;
@@ -139,7 +140,7 @@ export function samplesOf(
   const samples: number[] = []
   for (const entry of input.timeline) {
     const value = entry[metric]
-    if (entry.rps > 0 && Number.isFinite(value)) samples.push(value)
+    if (hasLatency(entry) && Number.isFinite(value)) samples.push(value)
   }
   return samples
 }

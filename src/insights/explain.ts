@@ -4,6 +4,7 @@ import { type AdviceContext, advise, seriesOf } from './advice.js'
 import { type AnomalyOptions, detectAnomalies } from './anomalies.js'
 import { detectLevelShifts } from './level-shifts.js'
 import type { SeriesPoint } from './series.js'
+import { hasLatency } from './timeline.js'
 import { findTrend } from './trend.js'
 
 /** Most anomalies kept per series in a report, the most extreme ones. */
@@ -16,8 +17,8 @@ const TREND_MIN_SPAN_SECONDS = 30
  * timeline's p95 (upward), throughput (either way) and errors (upward); trends on p95 and
  * host memory over at least 30 s; level shifts on p95, errors and host memory; and the
  * advice rules.
- * Seconds without a completed response are left out of the p95 series (their 0 is not a
- * latency), a last second only partly measured is left out of throughput and errors, and
+ * Seconds without a recorded latency are left out of the p95 series (their 0 is not a
+ * latency, see `hasLatency`), a last second only partly measured is left out of throughput and errors, and
  * points that are not finite numbers are left out everywhere. It never throws: an analysis
  * that fails is logged (at `warn`) and left out.
  */
@@ -37,7 +38,7 @@ export function explainResult(result: LoadResult, context: AdviceContext = {}): 
     ? result.durationMs / 1000
     : Number.POSITIVE_INFINITY
   for (const e of timeline) {
-    if (e.rps > 0) add(p95, e.t, e.p95)
+    if (hasLatency(e)) add(p95, e.t, e.p95)
     if (e.t + 1 > end + 0.05) continue
     add(rps, e.t, e.rps)
     add(errors, e.t, e.errors)

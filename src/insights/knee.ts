@@ -1,6 +1,6 @@
-/** A bend in latency against throughput: where p95 starts to climb with the rate. */
+/** A bend in latency against the request rate: where p95 starts to climb with the rate. */
 export interface Knee {
-  /** Throughput at the bend, requests per second. */
+  /** Rate at the bend, requests per second. */
   rps: number
   /** Fitted p95 at the bend, ms. */
   p95Ms: number
@@ -8,7 +8,7 @@ export interface Knee {
   slopeBelow: number
   /** Slope above the bend, ms per 100 req/s. */
   slopeAbove: number
-  /** Highest throughput seen, req/s, and the p95 there, ms. */
+  /** Highest rate seen, req/s, and the fitted p95 there, ms. */
   maxRps: number
   p95AtMaxMs: number
   /** Share of the single line's squared error that the two-line fit leaves, 0..1. */
@@ -16,13 +16,16 @@ export interface Knee {
 }
 
 /**
- * Finds the knee of p95 against throughput in a stress ramp with a two-segment least-squares
- * fit: the points (rps, p95) sorted by rps are split at every possible place, a line is
- * fitted to each side, and the split with the least total squared error wins (prefix sums
- * make each split O(1)). It is reported only when the bend is real: at least 10 points,
- * throughput spanning 1.5× or more, the slope above at least 3× the slope below, the p95 at
- * the top at least 1.5× the p95 at the bend, and two lines leaving at most 70% of one
- * line's error. Null otherwise.
+ * Finds the knee of p95 against the request rate in a stress ramp with a two-segment
+ * least-squares fit: the points (rate, p95) sorted by rate are split at every possible place
+ * (at least 3 points a side), a line is fitted to each side, and the split with the least
+ * total squared error wins (prefix sums make each split O(1)); the knee is where the two
+ * lines meet. It is reported only when the
+ * bend is real: at least 10 points, rates spanning 1.5× or more, the slope above at least 3×
+ * the slope below, the p95 at the top at least 1.5× the p95 at the bend, and two lines
+ * leaving at most 70% of one line's error. Null otherwise.
+ * Give it the offered (arrival) rate when known: past capacity the completed throughput
+ * stops rising while latency climbs, which hides the bend.
  */
 export function findLatencyKnee(rps: readonly number[], p95: readonly number[]): Knee | null {
   const n = rps.length
@@ -35,7 +38,7 @@ export function findLatencyKnee(rps: readonly number[], p95: readonly number[]):
   const sums = prefixSums(x, y)
   const whole = segmentFit(sums, 0, n)
   let best: { split: number; left: Line; right: Line } | null = null
-  for (let split = 4; split <= n - 4; split++) {
+  for (let split = 3; split <= n - 3; split++) {
     const left = segmentFit(sums, 0, split)
     const right = segmentFit(sums, split, n)
     if (!best || left.sse + right.sse < best.left.sse + best.right.sse) {
@@ -44,8 +47,15 @@ export function findLatencyKnee(rps: readonly number[], p95: readonly number[]):
   }
   if (!best) return null
 
-  const kneeX = x[best.split]!
-  const kneeP95 = best.left.slope * kneeX + best.left.intercept
+  // The bend is where the two lines meet (kept within the rates seen), not the split's
+  // first point: on a curve that climbs ever faster the split lands late.
+  const { left, right } = best
+  const meet =
+    right.slope !== left.slope
+      ? (left.intercept - right.intercept) / (right.slope - left.slope)
+      : x[best.split]!
+  const kneeX = Math.min(x[n - 1]!, Math.max(x[0]!, meet))
+  const kneeP95 = left.slope * kneeX + left.intercept
   const topX = x[n - 1]!
   const topP95 = best.right.slope * topX + best.right.intercept
   const residualShare = whole.sse > 0 ? (best.left.sse + best.right.sse) / whole.sse : 1
