@@ -21,6 +21,11 @@ export function currentTest(): RunnerTestCase | undefined {
   return test?.type === 'test' ? test : undefined
 }
 
+/** Vitest's module inside a Vitest worker, else null. */
+export function vitestModule(): VitestModule | null {
+  return vitest
+}
+
 /** Whether a test is still running, so annotating it is allowed. */
 export function isRunning(test: RunnerTestCase): boolean {
   return !test.result || test.result.state === 'run'

@@ -1,7 +1,7 @@
 import type { TestAPI } from 'vitest'
-import { test } from 'vitest'
 import type { LoadResult } from '../types.js'
 import { type CapacityOptions, type CapacityResult, findCapacityInto } from './capacity.js'
+import { vitestModule } from './current-test.js'
 import { type LoadOptions, loadInto } from './load.js'
 import type { MeasureOptions } from './measure.js'
 import { measureInto } from './measure-in-test.js'
@@ -26,10 +26,11 @@ export interface PerfFixtures {
  *
  * Vitest's `test.extend` needs a running test collector, and this module is also imported
  * where there is none (a config file importing `perfTags` from the package root, a plain
- * Node script), so the extended test is built on first use.
+ * Node script, where Vitest need not even be installed), so the extended test is built on
+ * first use, from the Vitest the worker already loaded.
  */
 export const perfTest: TestAPI<PerfFixtures> = lazy(() =>
-  test.extend<PerfFixtures>({
+  vitestTest().extend<PerfFixtures>({
     load: async ({ task }, use) => {
       await use(scenario => loadInto(task, scenario))
     },
@@ -41,6 +42,12 @@ export const perfTest: TestAPI<PerfFixtures> = lazy(() =>
     },
   }),
 )
+
+function vitestTest(): TestAPI {
+  const vitest = vitestModule()
+  if (!vitest) throw new Error('perfTest defines Vitest tests: use it in a test file run by Vitest')
+  return vitest.test
+}
 
 /** A stand-in for a function-with-properties that is only built when first touched. */
 function lazy<T extends object>(build: () => T): T {
