@@ -25,6 +25,11 @@ describe('load() inside a test', () => {
 
     expect(result.requests.total).toBe(40)
     expect(result.host).toBeNull()
+    // A percentile outside the summary is read from the engine's encoded histogram.
+    expect(result).toMeetPercentile(97.5, 60_000)
+    expect(() => expect(result).toMeetPercentile(97.5, 0)).toThrow(
+      /^expected p97.5 latency ≤ 0 ms, measured (?!0\.0 )\d+\.\d ms/,
+    )
     const meta = task.meta.perf
     expect(meta?.results).toHaveLength(1)
     expect(meta?.results[0]?.label).toBe(result.label)
