@@ -1,7 +1,7 @@
 import type { Advice, HostSample, LoadResult } from '../types.js'
 import { findLatencyKnee } from './knee.js'
 import { round, type SeriesPoint } from './series.js'
-import { hasLatency } from './timeline.js'
+import { hasLatency, offeredRates } from './timeline.js'
 import { findTrend, timeToThreshold } from './trend.js'
 
 /** What `advise` may know beyond the result. */
@@ -78,12 +78,12 @@ function timeoutsAtCapacity(result: LoadResult): Advice | null {
   if (onset >= 0) {
     const at = timeline[onset]!
     evidence.onsetSeconds = at.t
-    // The rate offered at the onset: completions plus drops, averaged over three seconds.
-    const around = timeline.slice(Math.max(0, onset - 2), onset + 1)
-    const offered = around.reduce((sum, e) => sum + e.rps + e.dropped, 0) / around.length
+    // The arrival rate at the onset, averaged over three seconds, against the first fifth.
+    const rates = offeredRates(timeline)
+    const mean = (values: number[]) => values.reduce((sum, v) => sum + v, 0) / values.length
+    const offered = mean(rates.slice(Math.max(0, onset - 2), onset + 1))
     evidence.rpsAtOnset = round(offered)
-    const early = timeline.slice(0, Math.max(1, Math.ceil(timeline.length / 5)))
-    const earlyRate = early.reduce((sum, e) => sum + e.rps + e.dropped, 0) / early.length
+    const earlyRate = mean(rates.slice(0, Math.max(1, Math.ceil(rates.length / 5))))
     rising = onset > 0 && offered >= 1.2 * earlyRate
     if (rising) evidence.rpsAtStart = round(earlyRate)
   }
@@ -102,15 +102,8 @@ function timeoutsAtCapacity(result: LoadResult): Advice | null {
 }
 
 function latencyKnee(result: LoadResult): Advice | null {
-  // The offered rate of each second: what arrived either completed, was dropped, or is
-  // still in flight at the end of the second.
   const timeline = result.timeline
-  const offered: number[] = []
-  let inFlight = 0
-  for (const e of timeline) {
-    offered.push(e.rps + e.dropped + e.inFlight - inFlight)
-    inFlight = e.inFlight
-  }
+  const offered = offeredRates(timeline)
   // A second's latency belongs to the rate when its requests arrived, about one median
   // latency earlier: without this shift a queue that builds up shows its latency late, at
   // a higher rate, and the knee would be placed past the real one.

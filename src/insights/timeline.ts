@@ -11,3 +11,19 @@ export function hasLatency(entry: TimelineEntry): boolean {
   if (!(entry.rps > 0)) return false
   return entry.errors < entry.rps || entry.p50 > 0 || entry.p95 > 0
 }
+
+/**
+ * The arrival (offered) rate of each second, requests per second: every request that
+ * arrived either completed, was dropped, or is still in flight at the end of the second.
+ * In an open model this is the schedule's rate even past capacity, where the completed
+ * throughput stops rising; in a closed model it equals the throughput.
+ */
+export function offeredRates(timeline: readonly TimelineEntry[]): number[] {
+  const rates: number[] = []
+  let inFlight = 0
+  for (const e of timeline) {
+    rates.push(Math.max(0, e.rps + e.dropped + e.inFlight - inFlight))
+    inFlight = e.inFlight
+  }
+  return rates
+}

@@ -145,6 +145,16 @@ describe('compareResults', () => {
     expect(compareToBaseline(after, before, { seed: 3 })).toEqual(comparison)
   })
 
+  it('leaves out seconds whose responses all failed without a latency (timeouts)', () => {
+    const timeline = [
+      ...Array.from({ length: 8 }, (_, t) => entry(t, { p50: 12 })),
+      entry(8, { rps: 40, errors: 40, p50: 0, p95: 0, p99: 0 }),
+      entry(9, { rps: 40, errors: 10, p50: 15 }),
+    ]
+    const result = resultFrom(timeline)
+    expect(compareResults(result, result).samples).toEqual({ before: 9, after: 9 })
+  })
+
   it('rejects bad options and inputs with PerfConfigError', () => {
     const r = resultFrom([entry(0, {})])
     expect(() => compareResults([1], [1], { tolerancePct: -1 })).toThrow(/tolerancePct/)
