@@ -77,10 +77,18 @@ export function renderConsole(report: PerfReport, options: ConsoleOptions): stri
     ]
   })
 
+  // A run without any scenario (a unit-test run with the reporter configured) gets one line.
+  const recorded = report.tests.some(test => test.compliance?.length)
+  if (report.scenarios.length === 0 && !recorded) {
+    const files = options.files?.length ? `; report: ${options.files.join(', ')}` : ''
+    return `vitest-perf: no scenario ran (${report.tests.length} tests without one)${files}\n`
+  }
+
   const lines: string[] = ['', paint.bold('Performance'), '']
   if (rows.length > 0) lines.push(...table(HEADINGS.map(paint.bold), rows))
   for (const scenario of report.scenarios) lines.push(...warnings(scenario, paint))
-  for (const test of report.tests) {
+  // Passed tests without a scenario are ordinary tests: only the ones that did not pass show.
+  for (const test of report.tests.filter(test => test.state !== 'passed')) {
     const label = test.state.padEnd(8)
     const state = test.state === 'failed' ? paint.red(label) : paint.dim(label)
     const error = test.error ? paint.dim(` (${clip(firstLine(test.error), 100)})`) : ''

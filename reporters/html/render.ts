@@ -1,7 +1,7 @@
 import { formatDuration } from '../../src/config/duration.js'
 import type { PerfReport } from '../../src/types.js'
 import { reportPassed, scenarioPassed } from '../collect.js'
-import { formatBytes } from '../format.js'
+import { comparatorSymbol, formatBytes, formatValue } from '../format.js'
 import { chartAssets } from './assets.js'
 import { chartData } from './chart-data.js'
 import { CLIENT_SCRIPT } from './client.js'
@@ -73,20 +73,34 @@ function header(report: PerfReport, title: string, passed: boolean): string {
 </header>`
 }
 
+// Passed tests that ran no scenario and recorded nothing are ordinary tests: counted, not listed.
 function otherTests(report: PerfReport): string {
-  if (report.tests.length === 0) return ''
-  const rows = report.tests
+  const listed = report.tests.filter(test => test.state !== 'passed' || test.compliance?.length)
+  const quiet = report.tests.length - listed.length
+  const note = quiet
+    ? `<p class="muted">${plural(quiet, 'other test')} passed without a scenario.</p>`
+    : ''
+  if (listed.length === 0) return note ? `<h2>Tests without a scenario</h2>${note}` : ''
+  const rows = listed
     .map(test => {
       const css = test.state === 'failed' ? 'fail' : test.state === 'passed' ? 'pass' : 'none'
-      return `<tr><td class="name">${e(test.name)}</td><td class="mono">${e(test.file)}</td><td>${test.tags
-        .map(tag => `<span class="chip">${e(tag)}</span>`)
-        .join(
-          '',
-        )}</td><td class="${css}">${e(test.state)}</td><td>${test.error ? `<div class="error">${e(test.error)}</div>` : ''}</td></tr>`
+      const tags = test.tags.map(tag => `<span class="chip">${e(tag)}</span>`).join('')
+      const objectives = (test.compliance ?? [])
+        .map(
+          row =>
+            `<div class="${row.passed ? 'pass' : 'fail'}">${e(row.scenario)} ${e(row.metric)} ${e(
+              formatValue(row.actual, row.unit),
+            )} ${e(comparatorSymbol(row.comparator))} ${e(formatValue(row.target, row.unit))} ${row.passed ? '✓' : '✗'}</div>`,
+        )
+        .join('')
+      const error = test.error ? `<div class="error">${e(test.error)}</div>` : ''
+      return `<tr><td class="name">${e(test.name)}</td><td class="mono">${e(test.file)}</td><td>${tags}</td><td class="${css}">${e(
+        test.state,
+      )}</td><td>${objectives}${error}</td></tr>`
     })
     .join('')
-  return `<h2>Tests without a scenario</h2><p class="muted">Skipped tests (including those filtered out by tag), tests that failed before their load ran, and plain tests.</p>
-<div class="table-wrap"><table id="other-tests"><thead><tr><th>test</th><th>file</th><th>tags</th><th>state</th><th>error</th></tr></thead><tbody>${rows}</tbody></table></div>`
+  return `<h2>Tests without a scenario</h2><p class="muted">Skipped tests (including those filtered out by tag), tests that failed before their load ran, and tests that recorded objectives without a scenario.</p>
+${note}<div class="table-wrap"><table id="other-tests"><thead><tr><th>test</th><th>file</th><th>tags</th><th>state</th><th>objectives, error</th></tr></thead><tbody>${rows}</tbody></table></div>`
 }
 
 function insightsSummary(report: PerfReport): string {

@@ -35,6 +35,8 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-sp
 td.pass { background: var(--pass-bg); color: var(--pass); }
 td.fail { background: var(--fail-bg); color: var(--fail); font-weight: 600; }
 td.none { color: var(--muted); }
+#other-tests div.pass { color: var(--pass); }
+#other-tests div.fail { color: var(--fail); font-weight: 600; }
 td.name { overflow-wrap: anywhere; min-width: 200px; max-width: 360px; }
 td.name .mono { font-size: 11.5px; }
 .table-wrap { overflow-x: auto; }

@@ -44,6 +44,27 @@ describe('renderConsole', () => {
     expect(text).toContain('report: reports/perf-report.json')
   })
 
+  test('passed tests without a scenario are not listed; a run without any scenario is one line', () => {
+    const r = report()
+    r.tests.push({
+      id: 'p',
+      name: 'plain unit test',
+      file: 'test/x.test.ts',
+      tags: [],
+      state: 'passed',
+    })
+    expect(renderConsole(r, { color: false })).not.toContain('plain unit test')
+
+    const empty = syntheticReport(0)
+    empty.tests = [
+      { id: 'p', name: 'plain unit test', file: 'test/x.test.ts', tags: [], state: 'passed' },
+      { id: 'q', name: 'another', file: 'test/x.test.ts', tags: [], state: 'passed' },
+    ]
+    expect(renderConsole(empty, { color: false, files: ['reports/perf-report.json'] })).toBe(
+      'vitest-perf: no scenario ran (2 tests without one); report: reports/perf-report.json\n',
+    )
+  })
+
   test('colour marks failures red and passes green when enabled', () => {
     const text = renderConsole(report(), { color: true })
     expect(text).toContain('\u001b[31mp95 ✗\u001b[39m')

@@ -70,6 +70,37 @@ describe('renderHtml', () => {
   })
 })
 
+describe('tests without a scenario', () => {
+  test('lists the ones that did not pass or recorded objectives, and counts the rest', () => {
+    const report = syntheticReport(1)
+    const row = {
+      scenario: 'table',
+      metric: 'p95',
+      target: 10,
+      actual: 12.5,
+      unit: 'ms',
+      comparator: '<=' as const,
+      passed: false,
+    }
+    report.tests = [
+      { id: 'a', name: 'plain one', file: 'f', tags: [], state: 'passed' },
+      { id: 'b', name: 'plain two', file: 'f', tags: [], state: 'passed' },
+      { id: 'c', name: 'soak <run>', file: 'f', tags: ['endurance'], state: 'skipped' },
+      { id: 'd', name: 'recorded only', file: 'f', tags: [], state: 'passed', compliance: [row] },
+    ]
+    const html = renderHtml(report)
+    const table = html.slice(
+      html.indexOf('<table id="other-tests">'),
+      html.indexOf('</table>', html.indexOf('<table id="other-tests">')),
+    )
+    expect(table.match(/<tr>/g)).toHaveLength(3) // heading, skipped, recorded
+    expect(table).toContain('soak &lt;run&gt;')
+    expect(table).toContain('<div class="fail">table p95 12.5 ms ≤ 10 ms ✗</div>')
+    expect(table).not.toContain('plain one')
+    expect(html).toContain('2 other tests passed without a scenario.')
+  })
+})
+
 describe('chartData', () => {
   test('the percentile curve comes from the histogram, from p0 to p99.99', () => {
     const result = syntheticResult({ seed: 3 })
