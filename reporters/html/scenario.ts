@@ -78,11 +78,11 @@ function facts(scenario: ScenarioRecord): string {
 function warnings(scenario: ScenarioRecord): string {
   const out: string[] = []
   if (scenario.host?.saturated) {
-    out.push(
-      `<div class="warning saturation">⚠ The load generator was saturated: ${e(
-        scenario.host.saturationReason ?? 'its event loop could not keep up',
-      )}. Latency figures include the generator's own queueing and are inflated.</div>`,
-    )
+    // The recorder's reason is a full explanation in its own words; without one, say what it means.
+    const reason =
+      scenario.host.saturationReason ??
+      "The load generator was saturated: latency figures include the generator's own queueing and are inflated."
+    out.push(`<div class="warning saturation">⚠ ${e(reason)}</div>`)
   }
   if (scenario.aborted) {
     out.push(`<div class="warning">⚠ Stopped early: ${e(scenario.stopReason ?? 'aborted')}</div>`)
