@@ -11,9 +11,9 @@ import { currentTest } from './current-test.js'
 
 /**
  * A scenario as `load()` takes it: the engine's `Scenario` plus `host`, the host-resource
- * recorder's options, or `false` to run without it (default: on, with its defaults).
+ * recorder's options, or `false` to run without it (default `true`: on, with its defaults).
  */
-export type LoadOptions = Scenario & { host?: false | RecordHostOptions }
+export type LoadOptions = Scenario & { host?: boolean | RecordHostOptions }
 
 /**
  * Runs a load scenario and returns its result. In order: validates the scenario (throws
@@ -34,9 +34,11 @@ export async function loadInto(
   test: RunnerTestCase | undefined,
   scenario: LoadOptions,
 ): Promise<LoadResult> {
-  const { host, ...engineScenario } = scenario ?? ({} as LoadOptions)
+  // Not an object: the engine's validation says so in its own words.
+  if (typeof scenario !== 'object' || scenario === null) validateScenario(scenario)
+  const { host, ...engineScenario } = scenario
   validateScenario(engineScenario)
-  const recorder = host === false ? null : recordHost(host)
+  const recorder = host === false ? null : recordHost(host === true ? undefined : host)
 
   let result: LoadResult
   try {

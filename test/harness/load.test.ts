@@ -133,6 +133,7 @@ describe('load() inside a test', () => {
     await expect(
       load({ url: `${server.url}/`, iterations: 1, host: { intervalMs: -5 } }),
     ).rejects.toThrow(PerfConfigError)
+    await expect(load('http://127.0.0.1/' as never)).rejects.toThrow(PerfConfigError)
     expect(server.received).toBe(before)
     expect(task.meta.perf).toBeUndefined()
   })
