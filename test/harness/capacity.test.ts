@@ -50,8 +50,10 @@ describe('findCapacity', () => {
   it('steps the rate up and stops at the first rate that breaks the objectives', async ({
     task,
   }) => {
+    const reported: number[] = []
     const found = await findCapacity({
       scenario: scenario(),
+      onStep: step => reported.push(step.rate),
       objectives: { p95: 150 },
       from: 25,
       to: 300,
@@ -69,6 +71,7 @@ describe('findCapacity', () => {
     expect(found.steps.map(s => s.rate)).toEqual(
       Array.from({ length: found.steps.length }, (_, i) => 25 + 25 * i),
     )
+    expect(reported).toEqual(found.steps.map(s => s.rate))
     expect(found.steps.slice(0, -1).every(s => s.passed)).toBe(true)
     expect(found.steps.at(-1)?.passed).toBe(false)
 
