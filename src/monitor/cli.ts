@@ -27,6 +27,11 @@ bound to a non-loopback address), REDIS_URL, PERF_BASE_URL, PERFORMANCE_LOG_LEVE
 Without a config that names endpoints, the service's four endpoints are probed at the base
 URL; in this repository, with no base URL either, the fixture service is started first.`
 
+/** Where the CLI prints: stdout and stderr, or a test's sink. */
+export interface Writer {
+  write(text: string): unknown
+}
+
 /** A running fixture service started by the CLI. */
 interface StartedService {
   url: string
@@ -40,8 +45,8 @@ interface StartedService {
  */
 export async function main(
   argv: string[],
-  out = process.stdout,
-  err = process.stderr,
+  out: Writer = process.stdout,
+  err: Writer = process.stderr,
 ): Promise<number> {
   loadEnv()
   const args = argv[0] === 'monitor' ? argv.slice(1) : argv

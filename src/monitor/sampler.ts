@@ -122,7 +122,8 @@ export class Sampler {
     return [...this.faults.values()]
   }
 
-  /** Runs one interval now and returns its snapshot (the loop calls this on its grid). */
+  /** Runs one interval now and returns its snapshot (the loop calls this on its grid).
+   * Rejects with `StoppedError` when `stop()` interrupts it; nothing of it is recorded. */
   async tick(): Promise<MonitorSnapshot> {
     const run = this.interval()
     this.current = run
@@ -139,6 +140,7 @@ export class Sampler {
       this.timer = null
       this.tick()
         .catch(error => {
+          if (error instanceof StoppedError) return
           // interval() catches every part's failure; this is the last guard for the loop.
           this.fault('sampling', 'interval', `an interval failed: ${(error as Error).message}`)
         })
@@ -177,6 +179,10 @@ export class Sampler {
       this.sampleHost(),
       collectors.collect(Math.min(5000, Math.max(50, options.intervalMs / 2))),
     ])
+    // Stopped mid-interval: the aborted probes would read as an outage, so the interval is
+    // dropped whole rather than written half-measured.
+    if (controller.signal.aborted) throw new StoppedError()
+
     for (const name of collectors.names()) {
       const failure = custom.failures.get(name)
       if (failure) this.fault('collector', name, `collector ${name} failed: ${failure}`)
@@ -302,5 +308,13 @@ export class Sampler {
 
   private clear(kind: HealthProblem['kind'], name: string): void {
     if (this.faults.delete(`${kind}:${name}`)) logger().info(`monitor: ${kind} ${name} recovered`)
+  }
+}
+
+/** The interval was interrupted by `stop()` and recorded nothing. */
+export class StoppedError extends Error {
+  constructor() {
+    super('the monitor stopped during this interval; nothing of it was recorded')
+    this.name = 'StoppedError'
   }
 }
