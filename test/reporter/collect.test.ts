@@ -6,6 +6,7 @@ import {
   reportPassed,
   scenarioPassed,
 } from '../../reporters/collect.js'
+import { environmentInfo } from '../../reporters/environment.js'
 import { renderJson } from '../../reporters/json.js'
 import type { PerfReport } from '../../src/types.js'
 import { syntheticResult, syntheticRows } from './synthetic.js'
@@ -188,5 +189,21 @@ describe('renderJson', () => {
       .filter(line => line.trim().startsWith('{"t":') && line.includes('"rps"'))
     expect(timelineLines).toHaveLength(12)
     expect(text.startsWith('{\n  "schemaVersion": 1,\n')).toBe(true)
+  })
+})
+
+describe('environmentInfo', () => {
+  test('takes the base URL from PERF_BASE_URL, else SUTAZAI_BASE_URL, and CI from CI', () => {
+    expect(
+      environmentInfo({ PERF_BASE_URL: 'http://a:1', SUTAZAI_BASE_URL: 'http://b:2' }).baseUrl,
+    ).toBe('http://a:1')
+    expect(environmentInfo({ SUTAZAI_BASE_URL: ' http://b:2 ' }).baseUrl).toBe('http://b:2')
+    expect(environmentInfo({}).baseUrl).toBeNull()
+    expect(environmentInfo({ CI: 'true' }).ci).toBe(true)
+    expect(environmentInfo({ CI: 'false' }).ci).toBe(false)
+    const env = environmentInfo({})
+    expect(env.node).toBe(process.version)
+    expect(env.cpus).toBeGreaterThan(0)
+    expect(env.memoryBytes).toBeGreaterThan(0)
   })
 })

@@ -43,9 +43,11 @@ beforeAll(async () => {
     ),
   ])
   liveReport = readReport(join(dir, 'live', 'perf-report.json'))
+  // The merge compares itself with the live run's report, named the way CI would: PERF_BASELINE.
   merged = await runFixture([`--merge-reports=${blobs}`], {
     FIXTURE_OUT: join(dir, 'merged'),
     NO_COLOR: '1',
+    PERF_BASELINE: join(dir, 'live', 'perf-report.json'),
   })
   mergedReport = readReport(join(dir, 'merged', 'perf-report.json'))
 }, 90_000)
@@ -179,6 +181,18 @@ describe('two shards with the blob reporter, merged', () => {
       ['successRate', true],
     ])
     expect(decodeFromCompressedBase64(real.histogram).totalCount).toBeGreaterThan(0)
+  })
+
+  test('PERF_BASELINE compares every scenario with the previous report', () => {
+    expect(liveReport.scenarios.every(s => s.baseline === undefined)).toBe(true)
+    for (const scenario of mergedReport.scenarios) {
+      expect(scenario.baseline, scenario.name).toBeTruthy()
+      if (scenario.name.startsWith('gamma')) continue // a real run differs from run to run
+      // identical timelines: no change, and the verdict says so
+      expect(scenario.baseline).toMatchObject({ changePct: 0, verdict: 'unchanged' })
+    }
+    const html = readFileSync(join(dir, 'merged', 'perf-report.html'), 'utf8')
+    expect(html).toContain('<th>vs baseline</th>')
   })
 
   test('the merged run prints the summary and writes the HTML report too', () => {
