@@ -52,8 +52,9 @@ function generatorSaturated(result: LoadResult): Advice | null {
       'the latency figures include its own queueing and read high. Lower the rate or ' +
       'connections, or spread the load over workers.',
     evidence: {
+      reason: host.saturationReason ?? 'saturated',
       loopDelayP99Ms: round(host.eventLoop.delayMs.p99),
-      loopUtilization: round(host.eventLoop.utilization),
+      meanLoopUtilization: round(host.eventLoop.utilization),
     },
   }
 }

@@ -102,7 +102,7 @@ export function compareResults(
     reason:
       `${o.metric} ${round(afterMedian)} ms vs ${round(beforeMedian)} ms baseline: ` +
       `${signed(changePct)}% (${Math.round(o.confidence * 100)}% CI ${signed(ciPct[0])}% to ` +
-      `${signed(ciPct[1])}%), Mann-Whitney p=${round(pValue, 2)} over ${after.length} and ` +
+      `${signed(ciPct[1])}%), Mann-Whitney ${formatP(pValue)} over ${after.length} and ` +
       `${before.length} seconds; ${why}: ${verdict}`,
   }
 }
@@ -184,6 +184,10 @@ function resolveOptions(options: CompareOptions): Resolved {
 function percentChange(after: number, before: number): number {
   if (before !== 0) return (after / before - 1) * 100
   return after === 0 ? 0 : Math.sign(after) * 100
+}
+
+function formatP(p: number): string {
+  return p < 0.0001 ? 'p<0.0001' : `p=${round(p, 2)}`
 }
 
 function signed(value: number): string {

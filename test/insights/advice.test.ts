@@ -64,7 +64,11 @@ describe('advise', () => {
     expect(advice).toMatchObject({
       rule: 'generator-saturated',
       severity: 'warning',
-      evidence: { loopDelayP99Ms: 48, loopUtilization: 0.97 },
+      evidence: {
+        reason: 'event-loop delay p99 48 ms over 20 ms',
+        loopDelayP99Ms: 48,
+        meanLoopUtilization: 0.97,
+      },
     })
     expect(advice!.message).toMatch(/event-loop delay p99 48 ms over 20 ms/)
   })

@@ -13,6 +13,7 @@ import {
   readBaselineReport,
   seededRandom,
 } from '../../src/insights/index.js'
+import { upperTail } from '../../src/insights/normal.js'
 import { medianInPlace } from '../../src/insights/series.js'
 import type { PerfReport, ScenarioRecord } from '../../src/types.js'
 import { entry, gaussian, resultFrom } from './helpers.js'
@@ -54,6 +55,26 @@ describe('mannWhitneyU', () => {
     expect(result.u).toBe(2.5)
     expect(result.z).toBeCloseTo(-7.5 / Math.sqrt(15.8333333), 6)
     expect(result.pValue).toBeCloseTo(0.05946, 4)
+  })
+
+  it('keeps tiny p-values positive and continuous past z = 5', () => {
+    const apart = (shift: number) =>
+      mannWhitneyU(
+        Array.from({ length: 30 }, (_, i) => i + shift),
+        Array.from({ length: 30 }, (_, i) => i),
+        { continuity: false },
+      )
+    const far = apart(100)
+    expect(far.z).toBeGreaterThan(6)
+    expect(far.pValue).toBeGreaterThan(0)
+    expect(far.pValue).toBeLessThan(1e-8)
+    // Standard normal upper tails from tables: Q(5) = 2.8665e-7, Q(6) = 9.8659e-10,
+    // Q(8) = 6.2210e-16; the two formulas meet at z = 5 without a jump.
+    expect(upperTail(4.9999999) / upperTail(5)).toBeCloseTo(1, 3)
+    expect(upperTail(5) / 2.8665157e-7).toBeCloseTo(1, 3)
+    expect(upperTail(6) / 9.8658765e-10).toBeCloseTo(1, 3)
+    expect(upperTail(8) / 6.2209606e-16).toBeCloseTo(1, 3)
+    expect(upperTail(1.96)).toBeCloseTo(0.025, 4)
   })
 
   it('gives p = 1 when every value is tied, and rejects NaN and empty samples', () => {
