@@ -40,6 +40,7 @@ export function addInsights(
   report: PerfReport,
   baselinePath: string | null,
   api: InsightsApi = defaultInsights,
+  baselineOption = 'baseline',
 ): string[] {
   const notes: string[] = []
   for (const scenario of report.scenarios) {
@@ -54,7 +55,7 @@ export function addInsights(
   if (!baselinePath) return notes
   let baseline: PerfReport
   try {
-    baseline = api.readBaselineReport(baselinePath, 'baseline')
+    baseline = api.readBaselineReport(baselinePath, baselineOption)
   } catch (error) {
     notes.push(`baseline not used: ${message(error)}`)
     return notes

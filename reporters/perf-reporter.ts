@@ -38,11 +38,14 @@ export class PerfReporter implements Reporter {
   private ctx: Vitest | undefined
   private runStartedAt = Date.now()
   private readonly insights: InsightsApi
+  /** Where the baseline path came from, so a message about it names what the user set. */
+  private readonly baselineOption: string
 
   /** Throws `PerfConfigError` on a bad option, before any test runs. */
   constructor(options: PerfReporterOptions = {}, insights: InsightsApi = defaultInsights) {
     this.options = resolveReporterOptions(options)
     this.insights = insights
+    this.baselineOption = options?.baseline === undefined ? 'PERF_BASELINE' : 'baseline'
   }
 
   onInit(ctx: Vitest): void {
@@ -62,7 +65,7 @@ export class PerfReporter implements Reporter {
       environment: environmentInfo(),
       toolVersion: toolVersion(),
     })
-    const notes = addInsights(built, this.options.baseline, this.insights)
+    const notes = addInsights(built, this.options.baseline, this.insights, this.baselineOption)
     // Redaction comes last, after insights, so nothing computed later can reintroduce a secret.
     const report = redact(built)
     this.report = report
