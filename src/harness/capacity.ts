@@ -65,6 +65,8 @@ export interface CapacityResult {
   limitedBy: ComplianceRow[]
   /** Every rate tried, in the order run. */
   steps: CapacityStep[]
+  /** Why the search ended before it finished (the scenario's `signal`), else null. */
+  stopReason: string | null
 }
 
 /**
@@ -109,6 +111,7 @@ export async function findCapacityInto(
 
   const outcome: CapacityResult = {
     label,
+    stopReason: interrupted(plan) ? 'aborted by signal' : null,
     capacityRps: capacity?.rate ?? null,
     brokeAtRps: broke?.rate ?? null,
     limitedBy: broke ? broke.rows.filter(row => !row.passed) : [],
@@ -122,15 +125,21 @@ export async function findCapacityInto(
   return outcome
 }
 
-/** `capacity: 180 req/s (p95 ≤ 50 ms failed at 200 req/s)`. */
+/**
+ * The verdict in one line: `GET /users: capacity 450 req/s; p95 failed at 500 req/s`, or
+ * `...; every rate tried passed`, or `GET /users: no rate met every objective; ...`.
+ */
 export function capacityLine(outcome: CapacityResult): string {
-  const at =
+  const head =
     outcome.capacityRps === null
-      ? `${outcome.label}: no capacity: the lowest rate tried failed`
+      ? `${outcome.label}: no rate met every objective`
       : `${outcome.label}: capacity ${formatRate(outcome.capacityRps)} req/s`
-  if (outcome.brokeAtRps === null) return `${at}, every rate tried passed`
-  const broken = outcome.limitedBy.map(row => row.metric).join(', ')
-  return `${at}; ${broken} failed at ${formatRate(outcome.brokeAtRps)} req/s`
+  if (outcome.brokeAtRps !== null) {
+    const broken = outcome.limitedBy.map(row => row.metric).join(', ')
+    return `${head}; ${broken} failed at ${formatRate(outcome.brokeAtRps)} req/s`
+  }
+  if (outcome.stopReason) return `${head}; the search stopped early: ${outcome.stopReason}`
+  return `${head}; every rate tried passed`
 }
 
 interface Plan {
@@ -157,28 +166,46 @@ async function stepUp(plan: Plan, attempt: Attempt): Promise<Search> {
   for (let i = 0; ; i++) {
     const rate = Math.min(plan.to, roundRate(plan.from + i * plan.step))
     const step = await attempt(rate)
+    if (cutShort(plan, step)) return { capacity, broke: undefined }
     if (!step.passed) return { capacity, broke: step }
     capacity = step
-    if (rate >= plan.to) return { capacity, broke: undefined }
+    if (rate >= plan.to || interrupted(plan)) return { capacity, broke: undefined }
   }
 }
 
 async function bisect(plan: Plan, attempt: Attempt): Promise<Search> {
   const low = await attempt(plan.from)
+  if (cutShort(plan, low)) return { capacity: undefined, broke: undefined }
   if (!low.passed) return { capacity: undefined, broke: low }
+  if (interrupted(plan)) return { capacity: low, broke: undefined }
   const high = await attempt(plan.to)
+  if (cutShort(plan, high)) return { capacity: low, broke: undefined }
   if (high.passed) return { capacity: high, broke: undefined }
 
   let pass = low
   let fail = high
-  while (fail.rate - pass.rate > plan.precision) {
+  while (fail.rate - pass.rate > plan.precision && !interrupted(plan)) {
     const mid = roundRate((pass.rate + fail.rate) / 2)
     if (mid <= pass.rate || mid >= fail.rate) break
     const step = await attempt(mid)
+    if (cutShort(plan, step)) break
     if (step.passed) pass = step
     else fail = step
   }
   return { capacity: pass, broke: fail }
+}
+
+/** The scenario's `signal` fired: the search ends with what it knows. */
+function interrupted(plan: Plan): boolean {
+  return plan.scenario.signal?.aborted === true
+}
+
+/**
+ * A step the signal cut short was judged on partial data, so it neither raises the
+ * capacity nor breaks it.
+ */
+function cutShort(plan: Plan, step: CapacityStep): boolean {
+  return interrupted(plan) && step.result.aborted
 }
 
 async function runStep(

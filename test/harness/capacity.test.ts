@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PerfConfigError } from '../../src/errors.js'
-import { findCapacity, perfTest } from '../../src/harness/index.js'
+import { capacityLine, findCapacity, perfTest } from '../../src/harness/index.js'
 
 /**
  * A server with one virtual worker: each request waits for the ones before it, then takes
@@ -128,8 +128,32 @@ describe('findCapacity', () => {
     })
     expect(found.label).toBe('GET /')
     expect(found.capacityRps).toBeNull()
+    expect(capacityLine(found)).toBe('GET /: no rate met every objective; p50 failed at 20 req/s')
     expect(found.brokeAtRps).toBe(20)
     expect(found.steps).toHaveLength(1)
+  })
+
+  it('ends the search when the scenario signal fires, keeping what it knew', async () => {
+    const stop = new AbortController()
+    const found = await findCapacity({
+      scenario: { ...scenario(), signal: stop.signal },
+      objectives: { p95: 150 },
+      from: 20,
+      to: 100,
+      step: 20,
+      stepDuration: '600ms',
+      onStep: step => {
+        if (step.rate === 40) stop.abort()
+      },
+    })
+    // The 40 req/s step ran to its end before the signal fired, so it counts.
+    expect(found.capacityRps).toBe(40)
+    expect(found.brokeAtRps).toBeNull()
+    expect(found.stopReason).toBe('aborted by signal')
+    expect(found.steps.map(s => s.rate)).toEqual([20, 40])
+    expect(capacityLine(found)).toBe(
+      'queue: capacity 40 req/s; the search stopped early: aborted by signal',
+    )
   })
 
   it.each([
