@@ -1,0 +1,186 @@
+// The live monitor under its stated load: 50 WebSocket clients at a 1-second interval, while it
+// probes the fixture service's four endpoints and the host. Prints the monitor process's CPU
+// (percent of one core) and memory (RSS) over time, and the REST API's latency while probing.
+// The monitor runs as its own process (the CLI), so its figures are its own, not this one's.
+// MONITOR_BENCH_SECONDS shortens or lengthens the 60 s measured phase.
+import type { ChildProcess } from 'node:child_process'
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { fileURLToPath } from 'node:url'
+import WebSocket from 'ws'
+import { spawnService } from '../fixtures/service.js'
+import { readProcess } from '../src/host/proc.js'
+import { SERVICE_ENDPOINTS } from '../src/monitor/service-endpoints.js'
+
+const ROOT = resolve(fileURLToPath(import.meta.url), '../..')
+const CLIENTS = 50
+const CLOCK_TICKS_PER_SECOND = 100
+const REST_PATHS = [
+  '/api/metrics/current',
+  '/api/metrics/historical/host/cpu?hours=1',
+  '/api/alerts/active',
+  '/api/metrics/historical/health/p95?hours=1',
+]
+
+interface Window {
+  label: string
+  cpuPercent: number
+  rssMb: number
+}
+
+export async function run(): Promise<void> {
+  const measuredSeconds = Number(process.env.MONITOR_BENCH_SECONDS ?? 60)
+  const service = await spawnService({ faults: '' })
+  const dir = mkdtempSync(join(tmpdir(), 'vp-monitor-bench-'))
+  const config = join(dir, 'monitor.json')
+  writeFileSync(
+    config,
+    JSON.stringify({
+      port: 0,
+      intervalMs: 1000,
+      baseUrl: service.url,
+      endpoints: SERVICE_ENDPOINTS,
+      alerts: { notifiers: [] },
+    }),
+  )
+
+  const monitor = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'src/monitor/cli.ts', '--config', config],
+    {
+      cwd: ROOT,
+      env: { ...process.env, PERFORMANCE_LOG_LEVEL: 'error', REDIS_URL: '', MONITOR_TOKEN: '' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  )
+  const sockets: WebSocket[] = []
+  try {
+    const base = await monitorUrl(monitor)
+    const pid = monitor.pid as number
+    console.log(`monitor pid ${pid} at ${base}, fixture service at ${service.url}; interval 1 s`)
+
+    // Warm-up: module loading, JIT, the first intervals.
+    await sleep(5000)
+    const windows: Window[] = []
+    windows.push(await measureWindow(pid, 15_000, 'probing only, no WebSocket client'))
+
+    let messages = 0
+    let bytes = 0
+    for (let i = 0; i < CLIENTS; i++) {
+      const socket = new WebSocket(`${base.replace(/^http/, 'ws')}/ws/metrics`)
+      socket.on('message', data => {
+        messages++
+        bytes += (data as Buffer).length
+      })
+      sockets.push(socket)
+    }
+    await Promise.all(sockets.map(s => new Promise(done => s.once('open', done))))
+
+    const latencies: number[] = []
+    let polling = true
+    const poller = (async () => {
+      let i = 0
+      while (polling) {
+        const path = REST_PATHS[i++ % REST_PATHS.length] as string
+        const started = performance.now()
+        const response = await fetch(`${base}${path}`)
+        await response.arrayBuffer()
+        latencies.push(performance.now() - started)
+        await sleep(100)
+      }
+    })()
+
+    const slices = Math.max(1, Math.round(measuredSeconds / 15))
+    const sliceMs = (measuredSeconds * 1000) / slices
+    for (let s = 0; s < slices; s++) {
+      windows.push(
+        await measureWindow(
+          pid,
+          sliceMs,
+          `${CLIENTS} clients, ${Math.round(((s + 1) * sliceMs) / 1000)} s`,
+        ),
+      )
+    }
+    polling = false
+    await poller
+
+    const health = (await (await fetch(`${base}/health`)).json()) as {
+      samples: number
+      clients: number
+    }
+    console.log('')
+    console.log('window                                  monitor CPU (% of a core)   RSS (MB)')
+    for (const w of windows) {
+      console.log(
+        `${w.label.padEnd(40)}${w.cpuPercent.toFixed(2).padStart(12)}${w.rssMb.toFixed(1).padStart(22)}`,
+      )
+    }
+    const loaded = windows.slice(1)
+    const meanCpu = loaded.reduce((sum, w) => sum + w.cpuPercent, 0) / loaded.length
+    const rssGrowth = (loaded.at(-1)?.rssMb ?? 0) - (loaded[0]?.rssMb ?? 0)
+    latencies.sort((a, b) => a - b)
+    const at = (q: number) =>
+      latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0
+    console.log('')
+    console.log(
+      `mean CPU with ${CLIENTS} clients: ${meanCpu.toFixed(2)}% of a core (stated target: under 5%)`,
+    )
+    console.log(
+      `RSS change over the loaded phase: ${rssGrowth >= 0 ? '+' : ''}${rssGrowth.toFixed(1)} MB`,
+    )
+    console.log(
+      `REST while probing: ${latencies.length} requests, p50 ${at(0.5).toFixed(2)} ms, p95 ${at(0.95).toFixed(2)} ms, ` +
+        `max ${at(1).toFixed(2)} ms (stated target: p95 under 10 ms)`,
+    )
+    console.log(
+      `WebSocket: ${messages} messages, ${(bytes / 1024 / 1024).toFixed(2)} MB to ${CLIENTS} clients; ` +
+        `${health.samples} intervals; clients connected at the end: ${health.clients}`,
+    )
+    console.log(
+      `load average at the end: ${(await import('node:os'))
+        .loadavg()
+        .map(v => v.toFixed(2))
+        .join(' ')} (2 cores; other work shares them)`,
+    )
+  } finally {
+    for (const socket of sockets) socket.terminate()
+    monitor.kill('SIGTERM')
+    await new Promise(done => monitor.once('exit', done))
+    await service.stop()
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+/** CPU (percent of one core) and RSS of `pid` over `ms`. */
+async function measureWindow(pid: number, ms: number, label: string): Promise<Window> {
+  const before = await readProcess(pid)
+  const started = performance.now()
+  await sleep(ms)
+  const after = await readProcess(pid)
+  const seconds = (performance.now() - started) / 1000
+  if (!before || !after) throw new Error('the monitor process went away')
+  const cpuSeconds = (after.ticks - before.ticks) / CLOCK_TICKS_PER_SECOND
+  return { label, cpuPercent: (cpuSeconds / seconds) * 100, rssMb: after.rssBytes / 1024 / 1024 }
+}
+
+async function monitorUrl(child: ChildProcess): Promise<string> {
+  let output = ''
+  return new Promise((resolveUrl, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`the monitor did not start: ${output}`)),
+      30_000,
+    )
+    child.stdout?.on('data', chunk => {
+      output += chunk
+      const match = /monitor on (http:\S+):/.exec(output)
+      if (match) {
+        clearTimeout(timer)
+        resolveUrl(match[1] as string)
+      }
+    })
+    child.once('exit', code => reject(new Error(`the monitor exited with ${code}: ${output}`)))
+  })
+}
