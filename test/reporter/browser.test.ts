@@ -84,6 +84,15 @@ beforeAll(async () => {
   const baselineFile = join(scratch, 'baseline.json')
   writeFileSync(baselineFile, renderJson(syntheticReport(4, { seconds: 90, medianMs: 10 })))
   expect(addInsights(built, baselineFile)).toEqual([])
+  // one more anomaly where no series passes mid-height, so its marker can be told from the lines
+  built.scenarios[0]!.insights!.anomalies.push({
+    metric: 'p95',
+    t: 20,
+    value: 30,
+    score: 9,
+    method: 'robust-z',
+    reason: 'a marker to look for',
+  })
   report = redact(built)
 
   mkdirSync(outDir, { recursive: true })
@@ -198,6 +207,42 @@ describe('the HTML report in Chromium', () => {
       const text = await page.content()
       expect(text).not.toContain('SECRET-IN')
       expect(await page.locator('#compliance').textContent()).toContain('token=[redacted]')
+    } finally {
+      await page.close()
+    }
+  })
+
+  test('anomalies found by the insights are marked on the latency timeline', async () => {
+    const found = report.scenarios[0]!.insights!.anomalies.find(
+      a => a.reason !== 'a marker to look for',
+    )
+    expect(found).toMatchObject({ metric: 'p95', t: 54 }) // the synthetic spike at 60% of 90 s
+    const { page } = await visit(htmlFile)
+    try {
+      await page.waitForFunction(
+        () => (window as unknown as { __perfCharts: unknown[] }).__perfCharts.length === 16,
+      )
+      // mid-height of the plot, where no latency line runs: at t = 20 (marked) and t = 30 (not)
+      const [marked, unmarked] = await page.evaluate(() => {
+        type Plot = {
+          root: HTMLElement
+          ctx: CanvasRenderingContext2D
+          bbox: { top: number; height: number }
+          valToPos(value: number, scale: string, canvas: boolean): number
+        }
+        const charts = (window as unknown as { __perfCharts: Plot[] }).__perfCharts
+        const chart = charts.find(u => u.root.closest('section#s-0 [data-chart="latency"]'))!
+        const y = Math.round(chart.bbox.top + chart.bbox.height / 2)
+        const pixel = (t: number) =>
+          Array.from(chart.ctx.getImageData(Math.round(chart.valToPos(t, 'x', true)), y, 1, 1).data)
+        return [pixel(20), pixel(30)]
+      })
+      const [r, g, b, a] = marked as [number, number, number, number]
+      expect(a).toBeGreaterThan(150)
+      expect(r).toBeGreaterThan(150)
+      expect(g).toBeLessThan(120)
+      expect(b).toBeLessThan(120)
+      expect(unmarked?.[3] ?? 0).toBeLessThan(50) // blank (or faint grid) without a marker
     } finally {
       await page.close()
     }
