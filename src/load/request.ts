@@ -56,7 +56,8 @@ export function prepareRequest(
     dispatch: {
       method: upper as Dispatcher.HttpMethod,
       path,
-      headers,
+      // No headers object at all when there are none: undici walks it on every dispatch.
+      headers: Object.keys(headers).length > 0 ? headers : null,
       body,
       // The engine times requests out itself; undici's own limits would race it.
       headersTimeout: 0,

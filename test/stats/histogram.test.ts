@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
+import { percentileMs } from '../../src/stats/histogram.js'
 import {
   createHistogram,
   decodeHistogram,
   encodeHistogram,
-  percentileMs,
   summarize,
 } from '../../src/stats/index.js'
 

@@ -1,13 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { PerfConfigError } from '../../src/errors.js'
-import {
-  buildResult,
-  createHistogram,
-  decodeHistogram,
-  mergeResults,
-  Recorder,
-  summarize,
-} from '../../src/stats/index.js'
+import { createHistogram, decodeHistogram, mergeResults, summarize } from '../../src/stats/index.js'
+import { Recorder } from '../../src/stats/recorder.js'
+import { buildResult } from '../../src/stats/result.js'
 import type { LoadResult } from '../../src/types.js'
 
 /** A result whose responses have the given latencies (µs), spread over seconds from `start`. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { Recorder, summarizeWindow } from '../../src/stats/index.js'
+import { Recorder } from '../../src/stats/recorder.js'
+import { summarizeWindow } from '../../src/stats/result.js'
 
 describe('Recorder', () => {
   it('puts each event in the second it happened in, even when the timer is late', () => {
