@@ -23,14 +23,21 @@ const SCHEME_TOKEN = /\b(Bearer|Basic|Digest|Token)\s+[A-Za-z0-9\-._~+/]+=*/g
 // Userinfo password in a URL: `https://user:pass@host`.
 const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:)[^@\s/]+@/gi
 
+// Reports repeat the same few keys (a timeline has 8 per second): remember each verdict.
+const keyVerdicts = new Map<string, boolean>()
+
 /** True when a header name or option key names a credential. */
 export function isSecretKey(key: string): boolean {
+  const known = keyVerdicts.get(key)
+  if (known !== undefined) return known
   const last =
     key
       .split(/[.[\]:/]/)
       .filter(Boolean)
       .pop() ?? key
-  return SECRET_KEY.test(last) || SECRET_KEY.test(key)
+  const secret = SECRET_KEY.test(last) || SECRET_KEY.test(key)
+  if (keyVerdicts.size < 10_000) keyVerdicts.set(key, secret)
+  return secret
 }
 
 /** Replaces credentials in free text: secret query parameters, header lines, bearer tokens, URL passwords. */
