@@ -45,7 +45,7 @@ export const CLIENT_SCRIPT = String.raw`
       own.forEach(function (m) {
         var x = Math.round(u.valToPos(m.t, 'x', true))
         if (x < u.bbox.left || x > u.bbox.left + u.bbox.width) return
-        ctx.strokeStyle = m.kind === 'anomaly' ? 'rgba(192,57,43,0.8)' : 'rgba(142,68,173,0.8)'
+        ctx.strokeStyle = m.kind === 'anomaly' ? 'rgba(192,57,43,0.9)' : 'rgba(142,68,173,0.9)'
         ctx.setLineDash(m.kind === 'anomaly' ? [] : [6, 4])
         ctx.lineWidth = 1.5
         ctx.beginPath()
@@ -165,6 +165,19 @@ export const CLIENT_SCRIPT = String.raw`
     return out
   }
 
+  // Axis text follows the page's colour, so the charts read in a dark theme too.
+  var style = getComputedStyle(document.body)
+  var ink = style.color || '#1d232a'
+  // translucent, so it reads on light and dark backgrounds alike
+  var rule = 'rgba(128,128,128,0.15)'
+  function themeAxes(axes) {
+    ;(axes || []).forEach(function (a) {
+      a.stroke = ink
+      a.grid = Object.assign({ stroke: rule, width: 1 }, a.grid || {})
+      a.ticks = Object.assign({ stroke: rule, width: 1 }, a.ticks || {})
+    })
+  }
+
   function draw(el) {
     if (el.getAttribute('data-drawn')) return
     el.setAttribute('data-drawn', '1')
@@ -173,6 +186,7 @@ export const CLIENT_SCRIPT = String.raw`
     if (!d || !build) return
     try {
       var made = build(d, el)
+      themeAxes(made[0].axes)
       charts.push(new uPlot(made[0], made[1], el))
     } catch (error) {
       el.textContent = 'chart failed: ' + error.message
