@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import WebSocket from 'ws'
@@ -64,8 +65,12 @@ export async function run(): Promise<void> {
 
     // Warm-up: module loading, JIT, the first intervals.
     await sleep(5000)
+    const loop = monitorEventLoopDelay({ resolution: 10 })
+    loop.enable()
     const windows: Window[] = []
+    const idlePoller = poll(base)
     windows.push(await measureWindow(pid, 15_000, 'probing only, no WebSocket client'))
+    const idleLatencies = await idlePoller.stop()
 
     let messages = 0
     let bytes = 0
@@ -79,19 +84,7 @@ export async function run(): Promise<void> {
     }
     await Promise.all(sockets.map(s => new Promise(done => s.once('open', done))))
 
-    const latencies: number[] = []
-    let polling = true
-    const poller = (async () => {
-      let i = 0
-      while (polling) {
-        const path = REST_PATHS[i++ % REST_PATHS.length] as string
-        const started = performance.now()
-        const response = await fetch(`${base}${path}`)
-        await response.arrayBuffer()
-        latencies.push(performance.now() - started)
-        await sleep(100)
-      }
-    })()
+    const poller = poll(base)
 
     const slices = Math.max(1, Math.round(measuredSeconds / 15))
     const sliceMs = (measuredSeconds * 1000) / slices
@@ -104,8 +97,8 @@ export async function run(): Promise<void> {
         ),
       )
     }
-    polling = false
-    await poller
+    const latencies = await poller.stop()
+    loop.disable()
 
     const health = (await (await fetch(`${base}/health`)).json()) as {
       samples: number
@@ -121,9 +114,6 @@ export async function run(): Promise<void> {
     const loaded = windows.slice(1)
     const meanCpu = loaded.reduce((sum, w) => sum + w.cpuPercent, 0) / loaded.length
     const rssGrowth = (loaded.at(-1)?.rssMb ?? 0) - (loaded[0]?.rssMb ?? 0)
-    latencies.sort((a, b) => a - b)
-    const at = (q: number) =>
-      latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0
     console.log('')
     console.log(
       `mean CPU with ${CLIENTS} clients: ${meanCpu.toFixed(2)}% of a core (stated target: under 5%)`,
@@ -131,9 +121,13 @@ export async function run(): Promise<void> {
     console.log(
       `RSS change over the loaded phase: ${rssGrowth >= 0 ? '+' : ''}${rssGrowth.toFixed(1)} MB`,
     )
+    console.log(`REST while probing, no WebSocket client: ${describeLatency(idleLatencies)}`)
     console.log(
-      `REST while probing: ${latencies.length} requests, p50 ${at(0.5).toFixed(2)} ms, p95 ${at(0.95).toFixed(2)} ms, ` +
-        `max ${at(1).toFixed(2)} ms (stated target: p95 under 10 ms)`,
+      `REST while probing, ${CLIENTS} clients: ${describeLatency(latencies)} (stated target: p95 under 10 ms)`,
+    )
+    console.log(
+      `this (client) process's event-loop delay: p50 ${(loop.percentile(50) / 1e6).toFixed(1)} ms, ` +
+        `p99 ${(loop.percentile(99) / 1e6).toFixed(1)} ms (it adds to the REST figures)`,
     )
     console.log(
       `WebSocket: ${messages} messages, ${(bytes / 1024 / 1024).toFixed(2)} MB to ${CLIENTS} clients; ` +
@@ -152,6 +146,39 @@ export async function run(): Promise<void> {
     await service.stop()
     rmSync(dir, { recursive: true, force: true })
   }
+}
+
+/** Polls the REST API every 100 ms (cycling through `REST_PATHS`) until stopped. */
+function poll(base: string): { stop(): Promise<number[]> } {
+  const latencies: number[] = []
+  let polling = true
+  const done = (async () => {
+    let i = 0
+    while (polling) {
+      const path = REST_PATHS[i++ % REST_PATHS.length] as string
+      const started = performance.now()
+      const response = await fetch(`${base}${path}`)
+      await response.arrayBuffer()
+      latencies.push(performance.now() - started)
+      await sleep(100)
+    }
+  })()
+  return {
+    async stop() {
+      polling = false
+      await done
+      return latencies
+    },
+  }
+}
+
+function describeLatency(latencies: number[]): string {
+  const sorted = [...latencies].sort((a, b) => a - b)
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0
+  return (
+    `${sorted.length} requests, p50 ${at(0.5).toFixed(2)} ms, p95 ${at(0.95).toFixed(2)} ms, ` +
+    `p99 ${at(0.99).toFixed(2)} ms, max ${at(1).toFixed(2)} ms`
+  )
 }
 
 /** CPU (percent of one core) and RSS of `pid` over `ms`. */

@@ -1,8 +1,5 @@
-import type { AnomalyDirection } from '../insights/anomalies.js'
-import { detectAnomalies } from '../insights/anomalies.js'
-import { forecast } from '../insights/forecast.js'
-import type { Series } from '../insights/series.js'
-import { findTrend, timeToThreshold } from '../insights/trend.js'
+import type { AnomalyDirection, Series } from '../insights/index.js'
+import { detectAnomalies, findTrend, forecast, timeToThreshold } from '../insights/index.js'
 import { splitSeriesKey } from './history/series.js'
 import type { HistoryStore } from './history/store.js'
 import type {

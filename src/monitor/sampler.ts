@@ -211,10 +211,15 @@ export class Sampler {
   private analyse(snapshot: MonitorSnapshot): void {
     let insights: MonitorInsights
     let predictions: MonitorPredictions
+    const started = performance.now()
     try {
       insights = analyse(this.parts.history)
       predictions = this.predictions(DEFAULT_HORIZON_MINUTES)
       this.clear('sampling', 'analysis')
+      logger().debug('monitor: interval analysed', {
+        sequence: snapshot.sequence,
+        analysisMs: Math.round((performance.now() - started) * 10) / 10,
+      })
     } catch (error) {
       this.fault('sampling', 'analysis', `analysis failed: ${(error as Error).message}`)
       return
