@@ -1,6 +1,12 @@
 // The Vitest glue: re-exports only. The matcher types come along so that importing the
 // package root is enough for `expect(result).toMeetP95(300)` to type-check.
-export type { LatencyMatcherOptions, ObjectivesArgument, PerfMatchers } from '../matchers/index.js'
+export type {
+  LatencyMatcherOptions,
+  ObjectivesArgument,
+  PerfMatchers,
+  RegressionMatcherOptions,
+} from '../matchers/index.js'
+export { perfMatchers } from '../matchers/index.js'
 export { annotate, attachResult, perfMeta, recordCompliance, summaryLine } from './attach.js'
 export type { CapacityOptions, CapacityResult, CapacityScenario, CapacityStep } from './capacity.js'
 export { capacityLine, findCapacity } from './capacity.js'
