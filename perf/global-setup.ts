@@ -32,11 +32,18 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const service: SpawnedService = await spawnService()
   project.provide('baseUrl', service.url)
   project.provide('servicePid', service.pid)
+  // Also as PERF_BASE_URL, for the report's header and for scenarios that leave out baseUrl.
+  const previous = process.env.PERF_BASE_URL
+  process.env.PERF_BASE_URL = service.url
   logger().info('perf scenarios target the fixture service', {
     baseUrl: service.url,
     pid: service.pid,
   })
-  return () => service.stop()
+  return async () => {
+    await service.stop()
+    if (previous === undefined) delete process.env.PERF_BASE_URL
+    else process.env.PERF_BASE_URL = previous
+  }
 }
 
 /** The base URL from the environment and the variable it came from, or undefined. */

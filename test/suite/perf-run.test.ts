@@ -25,6 +25,7 @@ test('the smoke scenarios pass against the bundled fixture service and write the
   const report = run.report()
   expect(report, 'perf-report.json was written').not.toBeNull()
   expect(existsSync(join(run.dir, 'reports', 'perf-report.html'))).toBe(true)
+  expect(report!.environment.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
 
   const smoke = report!.scenarios.filter(scenario => scenario.tags.includes('smoke'))
   expect(smoke.map(scenario => scenario.label).sort()).toEqual([...LABELS].sort())
