@@ -28,6 +28,8 @@ export class EventLoopWatch {
   readonly #whole: IntervalHistogram
   readonly #start: EventLoopUtilization
   #last: EventLoopUtilization
+  /** The whole-recording maximum at the previous `take()`, ns. */
+  #wholeMax = 0
 
   constructor() {
     this.#interval = monitorEventLoopDelay({ resolution: RESOLUTION_MS })
@@ -45,6 +47,17 @@ export class EventLoopWatch {
       ...delays(this.#interval),
       utilization: round(performance.eventLoopUtilization(now, this.#last).utilization, 4),
     }
+
+    // Resetting a delay monitor also forgets when its timer last fired, so the first delay
+    // after a reset is not recorded: a stall that began just after the previous reset would
+    // be missing from this interval. The whole-recording monitor is never reset; when its
+    // maximum grew, the growth happened in this interval and is this interval's maximum.
+    const wholeMax = this.#whole.count > 0 ? this.#whole.max : 0
+    if (wholeMax > this.#wholeMax) {
+      reading.delayMaxMs = Math.max(reading.delayMaxMs, delayMs(wholeMax))
+      this.#wholeMax = wholeMax
+    }
+
     this.#last = now
     this.#interval.reset()
     return reading

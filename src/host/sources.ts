@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import os from 'node:os'
 import { promisify } from 'node:util'
-import type { CpuTimes, ProcStat } from './proc.js'
+import type { CpuTimes, ProcessReading, ProcStat } from './proc.js'
 import {
   busyPercent,
   ProcFiles,
@@ -57,6 +57,9 @@ class ProcSource implements HostSource {
   #stat: ProcStat | undefined
   #net: { rxBytes: number; txBytes: number; at: number } | undefined
   readonly #ticks = new Map<number, number>()
+  readonly #pidCpu = new Map<number, number>()
+  #cpu: number | null = null
+  #cpuCores: number[] | null = null
   readonly #gone = new Set<number>()
   readonly #files = new ProcFiles()
 
@@ -73,40 +76,52 @@ class ProcSource implements HostSource {
     ])
     this.#stat = stat ?? undefined
     if (net) this.#net = { ...net, at: performance.now() }
-    await Promise.all(this.pids.map(pid => this.#readPid(pid, undefined)))
+    const readings = await Promise.all(this.pids.map(pid => this.#readPid(pid)))
+    this.pids.forEach((pid, i) => {
+      const reading = readings[i]
+      if (reading) this.#ticks.set(pid, reading.ticks)
+    })
   }
 
   async read(): Promise<HostReading> {
+    // The watched processes are read together with /proc/stat, so both tick counts describe
+    // the same moment as nearly as possible.
     const read = this.#files.read
-    const [stat, mem, net, disks] = await Promise.all([
+    const [stat, mem, net, disks, pidReadings] = await Promise.all([
       settle(readProcStat(PROC, read)),
       settle(readMeminfo(PROC, read)),
       settle(readNetDev(PROC, read)),
       readDisks(this.mounts),
+      Promise.all(this.pids.map(pid => this.#readPid(pid))),
     ])
     const at = performance.now()
     const before = this.#stat
-    if (stat) this.#stat = stat
-
-    const cpu = stat && before ? busyPercent(before.host, stat.host) : null
-    const cpuCores = stat && before ? coresPercent(before.cores, stat.cores) : null
     const rates = net && this.#net ? netRates(this.#net, net, at) : null
     if (net) this.#net = { ...net, at }
+
+    // The kernel counts CPU time in ticks (100 a second per core). Two readings less than a
+    // tick apart (a late sample followed at once by the final one) carry no news: the last
+    // CPU figures stand, and the baseline stays for the next reading.
+    const hostTicks = stat && before ? (stat.host.total - before.host.total) / stat.cores.length : 0
+    const fresh = stat !== null && (before === undefined || hostTicks >= 1)
+    if (stat && fresh) {
+      this.#stat = stat
+      this.#cpu = before ? busyPercent(before.host, stat.host) : null
+      this.#cpuCores = before ? coresPercent(before.cores, stat.cores) : null
+    }
 
     // A process's ticks are compared with the host's: host ticks over the interval are
     // cores × clock rate × seconds, so the ratio gives percent of one core without knowing
     // the clock rate (which Node cannot ask for without a child process).
-    const hostTicks = stat && before ? (stat.host.total - before.host.total) / stat.cores.length : 0
     const processes: Record<string, { cpu: number; rssBytes: number } | null> = {}
-    await Promise.all(
-      this.pids.map(async pid => {
-        processes[String(pid)] = await this.#readPid(pid, hostTicks)
-      }),
-    )
+    this.pids.forEach((pid, i) => {
+      const reading = pidReadings[i] ?? null
+      processes[String(pid)] = reading && this.#processCpu(pid, reading, fresh ? hostTicks : 0)
+    })
 
     return {
-      cpu,
-      cpuCores,
+      cpu: stat ? this.#cpu : null,
+      cpuCores: stat ? this.#cpuCores : null,
       memory: mem ? (mem.usedBytes / mem.totalBytes) * 100 : null,
       memoryUsedBytes: mem?.usedBytes ?? null,
       memoryTotalBytes: mem?.totalBytes ?? null,
@@ -118,24 +133,32 @@ class ProcSource implements HostSource {
     }
   }
 
-  async #readPid(
-    pid: number,
-    hostTicks: number | undefined,
-  ): Promise<{ cpu: number; rssBytes: number } | null> {
+  /** One watched process, or null once it is gone. */
+  async #readPid(pid: number): Promise<ProcessReading | null> {
     // Once gone, always gone: the pid may be reused by an unrelated process later.
     if (this.#gone.has(pid)) return null
     const reading = await settle(readProcess(pid, PROC, this.#files.read))
-    if (!reading) {
-      this.#gone.add(pid)
-      await this.#files.forget(`${PROC}/${pid}/stat`)
-      await this.#files.forget(`${PROC}/${pid}/status`)
-      return null
-    }
+    if (reading) return reading
 
+    this.#gone.add(pid)
+    await this.#files.forget(`${PROC}/${pid}/stat`)
+    await this.#files.forget(`${PROC}/${pid}/status`)
+    return null
+  }
+
+  /** CPU of a watched process since the last fresh reading; `hostTicks` 0 keeps the last figure. */
+  #processCpu(
+    pid: number,
+    reading: ProcessReading,
+    hostTicks: number,
+  ): { cpu: number; rssBytes: number } {
     const before = this.#ticks.get(pid)
-    this.#ticks.set(pid, reading.ticks)
-    const cpu = before !== undefined && hostTicks ? ((reading.ticks - before) / hostTicks) * 100 : 0
-    return { cpu: Math.max(0, cpu), rssBytes: reading.rssBytes }
+    if (hostTicks > 0 || before === undefined) {
+      this.#ticks.set(pid, reading.ticks)
+      const cpu = before !== undefined ? ((reading.ticks - before) / hostTicks) * 100 : 0
+      this.#pidCpu.set(pid, Math.max(0, cpu))
+    }
+    return { cpu: this.#pidCpu.get(pid) ?? 0, rssBytes: reading.rssBytes }
   }
 
   close(): Promise<void> {
