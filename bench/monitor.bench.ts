@@ -100,6 +100,12 @@ export async function run(): Promise<void> {
     const latencies = await poller.stop()
     loop.disable()
 
+    const metrics = await (await fetch(`${base}/metrics`)).text()
+    const serverMs = (q: string) =>
+      new RegExp(
+        `^vitest_perf_monitor_api_request_duration_ms\\{quantile="${q}"\\} (\\S+)$`,
+        'm',
+      ).exec(metrics)?.[1] ?? '?'
     const health = (await (await fetch(`${base}/health`)).json()) as {
       samples: number
       clients: number
@@ -124,6 +130,10 @@ export async function run(): Promise<void> {
     console.log(`REST while probing, no WebSocket client: ${describeLatency(idleLatencies)}`)
     console.log(
       `REST while probing, ${CLIENTS} clients: ${describeLatency(latencies)} (stated target: p95 under 10 ms)`,
+    )
+    console.log(
+      `the same requests as the monitor timed them (Fastify, receipt to reply): p50 ${serverMs('0.5')} ms, ` +
+        `p95 ${serverMs('0.95')} ms, p99 ${serverMs('0.99')} ms`,
     )
     console.log(
       `this (client) process's event-loop delay: p50 ${(loop.percentile(50) / 1e6).toFixed(1)} ms, ` +

@@ -7,6 +7,8 @@ export interface PrometheusInput {
   health: MonitorHealth
   /** WebSocket clients dropped for being too slow, since start. */
   droppedClients: number
+  /** Recent API request handling times by quantile (`0.5`, `0.95`, `0.99`), ms; null if none. */
+  requestMs?: Record<string, number> | null
 }
 
 type Labels = Record<string, string>
@@ -21,6 +23,7 @@ export function renderPrometheus({
   alerts,
   health,
   droppedClients,
+  requestMs = null,
 }: PrometheusInput): string {
   const out: string[] = []
   const family = (
@@ -64,6 +67,13 @@ export function renderPrometheus({
     'gauge',
     'Points waiting to be written to Redis.',
     [[{}, health.history.buffered]],
+  )
+
+  family(
+    'vitest_perf_monitor_api_request_duration_ms',
+    'gauge',
+    'API request handling time over the latest 1024 requests, by quantile, milliseconds.',
+    Object.entries(requestMs ?? {}).map(([quantile, ms]): [Labels, number] => [{ quantile }, ms]),
   )
 
   if (snapshot) {

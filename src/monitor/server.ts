@@ -68,6 +68,9 @@ export class MonitorServer {
   private readonly source: ServerSource
   private readonly clients = new Set<WebSocket>()
   private dropped = 0
+  /** Handling times of the latest API requests, ms (a ring; the WebSocket route excluded). */
+  private readonly timings = new Float64Array(1024)
+  private timed = 0
 
   constructor(source: ServerSource) {
     this.source = source
@@ -86,6 +89,10 @@ export class MonitorServer {
     })
     this.app.register(websocket, {
       options: { maxPayload: 4096 },
+    })
+    this.app.addHook('onResponse', async (request, reply) => {
+      if (request.url.startsWith('/api/'))
+        this.timings[this.timed++ % this.timings.length] = reply.elapsedTime
     })
     this.app.register(async app => {
       // Added after the WebSocket plugin's own hooks, so a refused upgrade still runs its
@@ -136,6 +143,16 @@ export class MonitorServer {
     await this.app.close()
   }
 
+  /** Quantiles 0.5, 0.95, 0.99 of the recent API handling times, ms; null before any request. */
+  requestQuantiles(): Record<string, number> | null {
+    const count = Math.min(this.timed, this.timings.length)
+    if (!count) return null
+    const sorted = this.timings.slice(0, count).sort()
+    const at = (q: number) =>
+      Math.round((sorted[Math.min(count - 1, Math.floor(q * count))] as number) * 1000) / 1000
+    return { '0.5': at(0.5), '0.95': at(0.95), '0.99': at(0.99) }
+  }
+
   private drop(socket: WebSocket, limit: number): void {
     this.dropped += 1
     this.clients.delete(socket)
@@ -163,6 +180,7 @@ export class MonitorServer {
           alerts: source.alerts(),
           health: source.health(),
           droppedClients: this.dropped,
+          requestMs: this.requestQuantiles(),
         }),
       )
     })

@@ -64,7 +64,7 @@ describe('monitor API', () => {
     expect(snapshot.host.memory).toBeLessThanOrEqual(100)
     expect(snapshot.host.cpu).toBeGreaterThanOrEqual(0)
     expect(snapshot.host.load).toBeGreaterThanOrEqual(0)
-    expect(snapshot.custom['queue_depth']).toBeGreaterThanOrEqual(12)
+    expect(snapshot.custom.queue_depth).toBeGreaterThanOrEqual(12)
     expect(snapshot.custom).toMatchObject({ 'pool.busy': 3, 'pool.idle': 7 })
   })
 
@@ -177,6 +177,10 @@ describe('monitor API', () => {
     expect(text).toMatch(/^vitest_perf_endpoint_availability_percent\{endpoint="api"\} 100$/m)
     expect(text).toMatch(/^vitest_perf_custom\{name="pool\.busy"\} 3$/m)
     expect(text).toMatch(/^vitest_perf_host_memory_percent \d/m)
+    // The monitor's own API handling time, from the requests this file has made.
+    expect(text).toMatch(
+      /^vitest_perf_monitor_api_request_duration_ms\{quantile="0\.95"\} \d+(\.\d+)?$/m,
+    )
     for (const line of text.trim().split('\n')) {
       expect(line).toMatch(/^(# (HELP|TYPE) \w+ .+|\w+(\{[^}]*\})? -?\d+(\.\d+)?(e[-+]?\d+)?)$/)
     }
