@@ -27,6 +27,24 @@ describe('Ring', () => {
     expect(ring.last()).toEqual({ t: 5000, v: 5 })
   })
 
+  it('grows past its first allocation up to the capacity and keeps wrapping in order', () => {
+    const ring = new Ring(200)
+    for (let i = 0; i < 500; i++) ring.push(i, i * 2)
+    const points = ring.range(0)
+    expect(points).toHaveLength(200)
+    expect(points[0]).toEqual({ t: 300, v: 600 })
+    expect(points.at(-1)).toEqual({ t: 499, v: 998 })
+    expect(ring.tail(3).map(p => p.t)).toEqual([497, 498, 499])
+    ring.merge([{ t: 350.5, v: -1 }])
+    expect(
+      ring
+        .range(350)
+        .slice(0, 3)
+        .map(p => p.t),
+    ).toEqual([350, 350.5, 351])
+    expect(ring.size).toBe(200)
+  })
+
   it('returns the points at or after a time', () => {
     const ring = new Ring(10)
     for (let i = 1; i <= 6; i++) ring.push(i * 1000, i)

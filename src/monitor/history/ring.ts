@@ -1,21 +1,26 @@
 import type { HistoryPoint } from '../types.js'
 
+/** Points a new ring has room for before it first grows. */
+const INITIAL_ROOM = 64
+
 /**
- * A fixed-capacity ring of time-ordered points for one series. Two typed arrays instead of
- * an array of objects, so a full ring of 10 000 points costs 160 kB and no garbage per sample.
+ * A bounded ring of time-ordered points for one series. Two typed arrays instead of an array
+ * of objects, so a full ring of 10 000 points costs 160 kB and no garbage per sample. The
+ * arrays start small and double until they reach the capacity, so a thousand short-lived
+ * custom series do not reserve 160 MB up front.
  */
 export class Ring {
   readonly capacity: number
-  private readonly times: Float64Array
-  private readonly values: Float64Array
+  private times: Float64Array
+  private values: Float64Array
   /** Index of the oldest point. */
   private head = 0
   private count = 0
 
   constructor(capacity: number) {
     this.capacity = capacity
-    this.times = new Float64Array(capacity)
-    this.values = new Float64Array(capacity)
+    this.times = new Float64Array(Math.min(capacity, INITIAL_ROOM))
+    this.values = new Float64Array(Math.min(capacity, INITIAL_ROOM))
   }
 
   get size(): number {
@@ -30,14 +35,16 @@ export class Ring {
       this.merge([{ t, v }])
       return
     }
-    const slot = (this.head + this.count) % this.capacity
+    if (this.count === this.times.length && this.count < this.capacity) this.grow(this.count * 2)
+    const room = this.times.length
+    const slot = (this.head + this.count) % room
     this.times[slot] = t
     this.values[slot] = v
     if (this.count < this.capacity) this.count++
-    else this.head = (this.head + 1) % this.capacity
+    else this.head = (this.head + 1) % room
   }
 
-  /** Merges points in any order; a point at a time already held replaces nothing (kept once). */
+  /** Merges points in any order; a time already held is kept once, with the merged value. */
   merge(points: HistoryPoint[]): void {
     const all = new Map<number, number>()
     for (const point of this.range(Number.NEGATIVE_INFINITY)) all.set(point.t, point.v)
@@ -46,6 +53,7 @@ export class Ring {
 
     this.head = 0
     this.count = sorted.length
+    if (this.times.length < this.count) this.grow(this.count)
     sorted.forEach(([t, v], i) => {
       this.times[i] = t
       this.values[i] = v
@@ -77,11 +85,25 @@ export class Ring {
   }
 
   private timeAt(i: number): number {
-    return this.times[(this.head + i) % this.capacity] as number
+    return this.times[(this.head + i) % this.times.length] as number
   }
 
   private valueAt(i: number): number {
-    return this.values[(this.head + i) % this.capacity] as number
+    return this.values[(this.head + i) % this.values.length] as number
+  }
+
+  /** Moves the points, oldest first, into arrays of room for `size` (at most the capacity). */
+  private grow(size: number): void {
+    const room = Math.min(this.capacity, Math.max(size, INITIAL_ROOM))
+    const times = new Float64Array(room)
+    const values = new Float64Array(room)
+    for (let i = 0; i < this.count; i++) {
+      times[i] = this.timeAt(i)
+      values[i] = this.valueAt(i)
+    }
+    this.times = times
+    this.values = values
+    this.head = 0
   }
 
   /** Binary search: the logical index of the first point at or after `since`. */
