@@ -79,17 +79,22 @@ export function failedSnapshot(
   }
 }
 
-/** What is wrong with the target, for `/health`, or null when it answered (even badly). */
+/**
+ * Why the target could not be probed at all, for `/health`, or null when at least one probe
+ * request got a response. A slow or failing answer is the service's problem (alerts report
+ * it); no answer at all means the monitor cannot watch the endpoint.
+ */
 export function unreachableReason(snapshot: EndpointSnapshot, timeoutMs: number): string | null {
   if (snapshot.probeError) return snapshot.probeError
-  const failed = Object.entries(snapshot.errors).filter(([kind]) => UNREACHABLE.includes(kind))
-  if (!failed.length) return null
-  const count = failed.reduce((sum, [, n]) => sum + n, 0)
-  const kinds = failed.map(([kind, n]) => `${kind} ${n}`).join(', ')
-  const hanging = failed.some(([kind]) => kind === 'timeout')
-    ? `; the target did not answer within ${timeoutMs} ms (hanging?)`
-    : ''
-  return `${count} of ${snapshot.requests} probe requests to ${snapshot.method} ${snapshot.url} failed (${kinds})${hanging}`
+  const responses = Object.values(snapshot.statusCodes).reduce((sum, n) => sum + n, 0)
+  if (responses > 0 || snapshot.requests === 0) return null
+
+  const failed = Object.entries(snapshot.errors)
+  const kinds = failed.map(([kind, n]) => `${kind} ${n}`).join(', ') || 'no response'
+  const allTimedOut = failed.length === 1 && failed[0]?.[0] === 'timeout'
+  const hanging = allTimedOut ? `; the target did not answer within ${timeoutMs} ms (hanging?)` : ''
+  const known = failed.every(([kind]) => UNREACHABLE.includes(kind)) ? '' : ' without a response'
+  return `all ${snapshot.requests} probe requests to ${snapshot.method} ${snapshot.url} failed${known} (${kinds})${hanging}`
 }
 
 /** Drops credentials and the query string: they may hold secrets, and the URL is served. */

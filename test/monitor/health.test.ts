@@ -38,6 +38,7 @@ describe('health reports what is wrong while the monitor keeps sampling', () => 
       endpoints: [
         { name: 'stuck', url: `${hanging.url}/slow` },
         { name: 'broken_api', url: `${failing.url}/x`, objectives: { availability: 99 } },
+        { name: 'gone', url: `http://127.0.0.1:${await deadPort()}/` },
       ],
       probe: { requests: 2, timeoutMs: 150 },
       alerts: {
