@@ -49,7 +49,7 @@ export interface MonitorEndpoint {
 
 /** How each endpoint is probed. */
 export interface ProbeOptions {
-  /** Requests per endpoint per interval, sent one after another. Default 5. */
+  /** Requests per endpoint per interval, sent at once (one connection each). Default 5. */
   requests?: number
   /** Timeout of each probe request, ms. Default the smaller of 5000 and half the interval. */
   timeoutMs?: number
@@ -143,7 +143,7 @@ export interface MonitorOptions {
    * requires `token`. */
   host?: string
   /** Bearer token for the API and WebSocket. Default `MONITOR_TOKEN`. Required when `host`
-   * is not a loopback address; when set, it is required on every route except `/health`. */
+   * is not a loopback address; when set, it is required on every route except `/health` and the page at `/`. */
   token?: string
   /** Redis URL for shared, persistent history. Default `REDIS_URL`; unset keeps history in
    * memory only. */
