@@ -80,7 +80,9 @@ export class MonitorServer {
       forceCloseConnections: true,
       ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allErrors: false } },
     })
-    this.app.setErrorHandler((error: FastifyError, _request, reply) => this.onError(error, reply))
+    this.app.setErrorHandler((error: FastifyError, request, reply) =>
+      this.onError(error, request, reply),
+    )
     this.app.setNotFoundHandler((request, reply) => {
       reply.code(404).send({
         error: 'Not Found',
@@ -319,20 +321,9 @@ export class MonitorServer {
     })
   }
 
-  private onError(error: FastifyError, reply: FastifyReply): void {
+  private onError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
     if (error.validation) {
-      const first = error.validation[0]
-      const field =
-        (first?.params as { additionalProperty?: string } | undefined)?.additionalProperty ??
-        first?.instancePath.replace(/^\//, '') ??
-        ''
-      const allowedText = ALLOWED[field]
-      const message = allowedText
-        ? `${field}: ${first?.message ?? 'invalid'}; allowed: ${allowedText}`
-        : field && first?.keyword === 'additionalProperties'
-          ? `unknown query parameter ${JSON.stringify(field)}; allowed: ${Object.keys(ALLOWED).join(', ')} where the route takes them`
-          : `${error.validationContext ?? 'request'}${field ? `.${field}` : ''} ${first?.message ?? 'is invalid'}`
-      reply.code(400).send({ error: 'Bad Request', message, field, allowed: allowedText ?? null })
+      reply.code(400).send(validationBody(error, request))
       return
     }
     const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500
@@ -341,6 +332,33 @@ export class MonitorServer {
       error: status >= 500 ? 'Internal Server Error' : 'Bad Request',
       message: error.message,
     })
+  }
+}
+
+/** A 400 body for a schema failure: the field, what is wrong, and what is allowed. */
+function validationBody(error: FastifyError, request: FastifyRequest) {
+  const first = error.validation?.[0]
+  const extra = (first?.params as { additionalProperty?: string } | undefined)?.additionalProperty
+  if (first?.keyword === 'additionalProperties' && extra) {
+    const schema = request.routeOptions.schema?.querystring as
+      | { properties?: Record<string, unknown> }
+      | undefined
+    const known = Object.keys(schema?.properties ?? {})
+    return {
+      error: 'Bad Request',
+      message: `unknown query parameter ${JSON.stringify(extra)}; allowed here: ${known.join(', ')}`,
+      field: extra,
+      allowed: known.join(', '),
+    }
+  }
+  const field = first?.instancePath.replace(/^\//, '') ?? ''
+  const allowed = ALLOWED[field] ?? null
+  const what = `${field || error.validationContext || 'request'}: ${first?.message ?? 'is invalid'}`
+  return {
+    error: 'Bad Request',
+    message: allowed ? `${what}; allowed: ${allowed}` : what,
+    field,
+    allowed,
   }
 }
 

@@ -115,7 +115,11 @@ describe('monitor API', () => {
         /allowed: cpu, memory, disk, network_rx, network_tx, load/,
       ],
       ['/api/metrics/historical/custom/nosuch', /allowed: pool.busy, pool.idle, queue_depth/],
-      ['/api/alerts/active?verbose=1', /unknown query parameter "verbose"/],
+      ['/api/alerts/active?verbose=1', /unknown query parameter "verbose"; allowed here: token$/],
+      [
+        '/api/analysis/predictions?hours=2',
+        /unknown query parameter "hours"; allowed here: horizon_minutes, token$/,
+      ],
     ]
     for (const [path, message] of cases) {
       const { status, body } = await getJson(base, path)

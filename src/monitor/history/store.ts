@@ -90,7 +90,9 @@ export class HistoryStore {
     return {
       kind: 'redis',
       name: 'redis',
-      message: `Redis unreachable (${state.error ?? 'not connected yet'}); sampling continues in memory, ${state.buffered} points wait to be written`,
+      message:
+        `Redis unreachable (${state.error ?? 'not connected yet'}); sampling continues in ` +
+        `memory, ${state.buffered} points wait to be written`,
       since: new Date(state.downSince ?? Date.now()).toISOString(),
     }
   }
