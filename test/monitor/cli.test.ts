@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { main } from '../../src/monitor/cli.js'
 import type { TestServer } from '../support/servers.js'
 import { startDelayServer } from '../support/servers.js'
@@ -128,6 +128,9 @@ describe('vitest-perf monitor CLI', () => {
   })
 
   it('exits 2 with the option named on a bad config, and prints usage on --help', async () => {
+    // In process: a token or Redis URL in the runner's environment must not change the outcome.
+    vi.stubEnv('MONITOR_TOKEN', '')
+    vi.stubEnv('REDIS_URL', '')
     const bad = join(dir, 'bad.json')
     writeFileSync(
       bad,
@@ -159,6 +162,7 @@ describe('vitest-perf monitor CLI', () => {
 
     expect(await main(['monitor', '--help'], out.stream, err.stream)).toBe(0)
     expect(out.text()).toMatch(/Usage: vitest-perf monitor/)
+    vi.unstubAllEnvs()
   })
 
   it('loads a JavaScript config module exporting a function', async () => {
