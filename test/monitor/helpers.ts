@@ -2,6 +2,18 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import WebSocket from 'ws'
 import type { Monitor, MonitorMessage } from '../../src/monitor/index.js'
 
+// What these tests prove must not depend on the runner's environment: a token, a Redis URL,
+// an interval, port or address set there (or in .env, which never overrides a set variable).
+for (const name of [
+  'MONITOR_TOKEN',
+  'REDIS_URL',
+  'MONITORING_INTERVAL',
+  'MONITOR_PORT',
+  'MONITOR_HOST',
+]) {
+  process.env[name] = ''
+}
+
 /** Waits until `check` holds, polling every 20 ms; throws after `timeoutMs`. */
 export async function until(
   check: () => boolean | Promise<boolean>,

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { PerfConfigError } from '../../src/errors.js'
 import { createMonitor } from '../../src/monitor/index.js'
 import { isLoopback, resolveMonitorOptions } from '../../src/monitor/options.js'
@@ -73,7 +73,9 @@ describe('resolveMonitorOptions', () => {
     expect(error.option).toBe('token')
     expect(error.message).toMatch(/MONITOR_TOKEN/)
     expect(error.message).toMatch(/127\.0\.0\.1/)
+    vi.stubEnv('MONITOR_TOKEN', '')
     expect(() => createMonitor({ host: '192.168.1.20' })).toThrow(PerfConfigError)
+    vi.unstubAllEnvs()
     expect(resolve({ host: '0.0.0.0', token: 'long-enough' }).token).toBe('long-enough')
     expect(resolve({ host: 'localhost' }).token).toBeNull()
     expect(resolve({ host: '::1' }).token).toBeNull()
