@@ -143,7 +143,8 @@ export interface MonitorOptions {
    * requires `token`. */
   host?: string
   /** Bearer token for the API and WebSocket. Default `MONITOR_TOKEN`. Required when `host`
-   * is not a loopback address; when set, it is required on every route except `/health` and the page at `/`. */
+   * is not a loopback address; when set, every route needs it except `/health` and the page
+   * at `/`. */
   token?: string
   /** Redis URL for shared, persistent history. Default `REDIS_URL`; unset keeps history in
    * memory only. */
