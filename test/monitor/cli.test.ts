@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { main } from '../../src/monitor/cli.js'
 import type { TestServer } from '../support/servers.js'
 import { startDelayServer } from '../support/servers.js'
-import { getJson, until } from './helpers.js'
+import { getJson, ISOLATED_ENV, until } from './helpers.js'
 import { RedisServer } from './redis-server.js'
 
 const ROOT = resolve(import.meta.dirname, '../..')
@@ -21,13 +21,7 @@ interface Running {
 function runCli(args: string[], env: Record<string, string> = {}): Running {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/monitor/cli.ts', ...args], {
     cwd: ROOT,
-    env: {
-      ...process.env,
-      PERFORMANCE_LOG_LEVEL: 'error',
-      MONITOR_TOKEN: '',
-      REDIS_URL: '',
-      ...env,
-    },
+    env: { ...process.env, ...ISOLATED_ENV, PERFORMANCE_LOG_LEVEL: 'error', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''

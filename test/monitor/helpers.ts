@@ -2,17 +2,25 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import WebSocket from 'ws'
 import type { Monitor, MonitorMessage } from '../../src/monitor/index.js'
 
-// What these tests prove must not depend on the runner's environment: a token, a Redis URL,
-// an interval, port or address set there (or in .env, which never overrides a set variable).
-for (const name of [
-  'MONITOR_TOKEN',
-  'REDIS_URL',
-  'MONITORING_INTERVAL',
-  'MONITOR_PORT',
-  'MONITOR_HOST',
-]) {
-  process.env[name] = ''
-}
+/**
+ * The monitor variables blanked for every test: what the tests prove must not depend on a
+ * token, Redis URL, interval, port or address in the runner's environment (or in .env, which
+ * never overrides a set variable), and a notifier configured there must never be sent to
+ * (tests talk to loopback only).
+ */
+export const ISOLATED_ENV: Record<string, string> = Object.fromEntries(
+  [
+    'MONITOR_TOKEN',
+    'REDIS_URL',
+    'MONITORING_INTERVAL',
+    'MONITOR_PORT',
+    'MONITOR_HOST',
+    'SLACK_WEBHOOK_URL',
+    'PAGERDUTY_ROUTING_KEY',
+    'ALERT_WEBHOOK_URL',
+  ].map(name => [name, '']),
+)
+Object.assign(process.env, ISOLATED_ENV)
 
 /** Waits until `check` holds, polling every 20 ms; throws after `timeoutMs`. */
 export async function until(
