@@ -4,7 +4,9 @@
 // changes it, e.g. '5s'). Each client runs BENCH_ROUNDS times (default 2), in alternating order,
 // and its best round is shown, so a burst of other work on the machine does not decide the
 // comparison. Prints req/s, p50 and p99 and the ratio of each client to autocannon. The
-// generator and the targets share this machine's cores: read ratios, not absolutes.
+// generator and the targets share this machine's cores: read ratios, not absolutes. The
+// generator's CPU time per request is printed for the two Node clients: it is the figure least
+// disturbed by other work on the machine.
 
 import { execFile } from 'node:child_process'
 import { existsSync } from 'node:fs'
@@ -19,6 +21,8 @@ interface Figures {
   rps: number
   p50: number
   p99: number
+  /** Generator CPU (user + system) per request, µs; null for wrk, which runs as a child. */
+  cpuUs: number | null
 }
 
 interface AutocannonResult {
@@ -41,12 +45,19 @@ const exec = promisify(execFile)
 const WRK = ['/usr/bin/wrk', '/usr/local/bin/wrk'].find(path => existsSync(path)) ?? null
 
 async function engine(url: string, connections: number, seconds: number): Promise<Figures> {
+  const cpu = process.cpuUsage()
   const result = await runLoad({ url, connections, duration: seconds * 1000 })
   if (result.requests.failed > 0) console.log(`  (engine: ${JSON.stringify(result.errors)})`)
-  return { rps: result.throughputRps, p50: result.latencyMs.p50, p99: result.latencyMs.p99 }
+  return {
+    rps: result.throughputRps,
+    p50: result.latencyMs.p50,
+    p99: result.latencyMs.p99,
+    cpuUs: cpuPerRequest(cpu, result.requests.total),
+  }
 }
 
 async function cannon(url: string, connections: number, seconds: number): Promise<Figures> {
+  const cpu = process.cpuUsage()
   const result = await autocannon({ url, connections, duration: seconds })
   if (result.errors + result.non2xx > 0) {
     console.log(`  (autocannon: ${result.errors} errors, ${result.non2xx} non-2xx)`)
@@ -55,14 +66,20 @@ async function cannon(url: string, connections: number, seconds: number): Promis
     rps: result.requests.total / result.duration,
     p50: result.latency.p50,
     p99: result.latency.p99,
+    cpuUs: cpuPerRequest(cpu, result.requests.total),
   }
+}
+
+function cpuPerRequest(since: NodeJS.CpuUsage, requests: number): number {
+  const used = process.cpuUsage(since)
+  return requests > 0 ? (used.user + used.system) / requests : Number.NaN
 }
 
 async function wrk(url: string, connections: number, seconds: number): Promise<Figures | null> {
   if (WRK === null) return null
   const { stdout } = await exec(WRK, ['-t2', `-c${connections}`, `-d${seconds}s`, '--latency', url])
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1])
-  return { rps, p50: wrkLatency(stdout, '50%'), p99: wrkLatency(stdout, '99%') }
+  return { rps, p50: wrkLatency(stdout, '50%'), p99: wrkLatency(stdout, '99%'), cpuUs: null }
 }
 
 // wrk prints the latency distribution as `50%  612.00us`, `99%    2.31ms`.
@@ -81,7 +98,8 @@ function best(current: Figures | null, next: Figures | null): Figures | null {
 function row(tool: string, figures: Figures | null, base: Figures): string {
   if (figures === null) return `  ${tool.padEnd(12)} not installed`
   const ratio = figures.rps / base.rps
-  return `  ${tool.padEnd(12)} ${figures.rps.toFixed(0).padStart(9)} ${figures.p50.toFixed(3).padStart(9)} ${figures.p99.toFixed(3).padStart(9)} ${ratio.toFixed(2).padStart(8)}x`
+  const cpu = figures.cpuUs === null ? '-' : figures.cpuUs.toFixed(1)
+  return `  ${tool.padEnd(12)} ${figures.rps.toFixed(0).padStart(9)} ${figures.p50.toFixed(3).padStart(9)} ${figures.p99.toFixed(3).padStart(9)} ${ratio.toFixed(2).padStart(8)}x ${cpu.padStart(9)}`
 }
 
 export async function run(): Promise<void> {
@@ -102,7 +120,7 @@ export async function run(): Promise<void> {
       await cannon(server.url, 10, 2)
       for (const connections of [10, 50]) {
         console.log(`\n${target.name}, ${connections} connections, ${seconds} s, best of ${rounds}`)
-        console.log('  client           req/s   p50 ms    p99 ms   vs autocannon')
+        console.log('  client           req/s   p50 ms    p99 ms   vs autocannon   CPU µs/req')
         const found: Record<'ours' | 'theirs' | 'native', Figures | null> = {
           ours: null,
           theirs: null,
@@ -127,7 +145,8 @@ export async function run(): Promise<void> {
         console.log(row('autocannon', theirs, theirs))
         console.log(row('wrk', native, theirs))
         summary.push(
-          `${target.name}, ${connections} conn: vitest-perf ${(ours.rps / theirs.rps).toFixed(2)}x autocannon` +
+          `${target.name}, ${connections} conn: vitest-perf ${(ours.rps / theirs.rps).toFixed(2)}x autocannon ` +
+            `(CPU per request ${(ours.cpuUs ?? 0).toFixed(1)} vs ${(theirs.cpuUs ?? 0).toFixed(1)} µs)` +
             (native ? `, wrk ${(native.rps / theirs.rps).toFixed(2)}x` : ''),
         )
       }
