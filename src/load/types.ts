@@ -77,6 +77,7 @@ export interface Scenario extends RequestSpec {
   /**
    * Varied traffic: a list of requests taken round-robin, or a function of the request's index
    * (from 0). Fields left out fall back to the scenario's `url`, `method`, `headers`, `body`.
+   * The function is also called with 0 during validation: keep it free of side effects.
    */
   requests?: RequestSpec[] | ((index: number) => RequestSpec)
   /** Per-request time limit, default 10 s. A request over it fails as `timeout`. */
