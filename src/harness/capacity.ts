@@ -4,7 +4,7 @@ import { describe, invalidOption, PerfConfigError } from '../errors.js'
 import { validateScenario } from '../load/index.js'
 import type { ObjectivesInput } from '../slo/evaluate.js'
 import { evaluate, resolveObjectiveRow } from '../slo/evaluate.js'
-import { formatRate } from '../slo/format.js'
+import { formatMs, formatRate, formatWithUnit } from '../slo/format.js'
 import { objectiveList } from '../slo/objectives.js'
 import type { ComplianceRow, LoadResult } from '../types.js'
 import { annotate, recordCompliance } from './attach.js'
@@ -79,6 +79,9 @@ export interface CapacityResult {
  *
  * Inside a test, every step's result is attached to it (label `<name> @ <rate> req/s`),
  * the capacity's compliance rows are recorded, and the test is annotated with the verdict.
+ * The rows of the rate that broke are returned in `limitedBy` and named in the annotation,
+ * but not recorded: finding where the objectives break is what a capacity search is for, so
+ * a failed row there is its answer, not a failure of the service at the load it must carry.
  * Throws `PerfConfigError` on bad options before any request is sent.
  */
 export function findCapacity(options: CapacityOptions): Promise<CapacityResult> {
@@ -119,14 +122,14 @@ export async function findCapacityInto(
   }
   if (test) {
     if (capacity) recordCompliance(capacity.rows, test)
-    if (broke) recordCompliance(broke.rows, test)
     await annotate(test, capacityLine(outcome))
   }
   return outcome
 }
 
 /**
- * The verdict in one line: `GET /users: capacity 450 req/s; p95 failed at 500 req/s`, or
+ * The verdict in one line: `GET /users: capacity 450 req/s; p95 312 ms > 300 ms failed at
+ * 500 req/s`, or
  * `...; every rate tried passed`, or `GET /users: no rate met every objective; ...`.
  */
 export function capacityLine(outcome: CapacityResult): string {
@@ -135,11 +138,20 @@ export function capacityLine(outcome: CapacityResult): string {
       ? `${outcome.label}: no rate met every objective`
       : `${outcome.label}: capacity ${formatRate(outcome.capacityRps)} req/s`
   if (outcome.brokeAtRps !== null) {
-    const broken = outcome.limitedBy.map(row => row.metric).join(', ')
+    const broken = outcome.limitedBy.map(describeFailure).join(', ')
     return `${head}; ${broken} failed at ${formatRate(outcome.brokeAtRps)} req/s`
   }
   if (outcome.stopReason) return `${head}; the search stopped early: ${outcome.stopReason}`
   return `${head}; every rate tried passed`
+}
+
+/** `p95 312 ms > 300 ms`: a failed row with its figures. */
+function describeFailure(row: ComplianceRow): string {
+  if (row.actual === null) return `${row.metric} not measured`
+  const opposite = row.comparator === '<=' || row.comparator === '<' ? '>' : '<'
+  const actual =
+    row.unit === 'ms' ? `${formatMs(row.actual)} ms` : formatWithUnit(row.actual, row.unit)
+  return `${row.metric} ${actual} ${opposite} ${formatWithUnit(row.target, row.unit)}`
 }
 
 interface Plan {
