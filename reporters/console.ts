@@ -62,7 +62,7 @@ export function renderConsole(report: PerfReport, options: ConsoleOptions): stri
           ? paint.yellow(text)
           : text
     })
-    const name = clip(scenario.name, nameWidth)
+    const name = clipMiddle(scenario.name, nameWidth)
     return [
       scenarioPassed(scenario) ? name : paint.red(name),
       scenario.tags.join(','),
@@ -171,6 +171,18 @@ function visible(text: string): number {
 function clip(text: string, width: number): string {
   const chars = [...text]
   return chars.length <= width ? text : `${chars.slice(0, width - 1).join('')}…`
+}
+
+/**
+ * Cuts a long scenario name in the middle: its start names the test and its end the scenario
+ * (`stress > vector…search @ 800 req/s`), and both are needed to tell the rows of one test apart.
+ */
+function clipMiddle(text: string, width: number): string {
+  const chars = [...text]
+  if (chars.length <= width) return text
+  const head = Math.floor((width - 1) * 0.4)
+  const tail = width - 1 - head
+  return `${chars.slice(0, head).join('')}…${chars.slice(chars.length - tail).join('')}`
 }
 
 function firstLine(text: string): string {

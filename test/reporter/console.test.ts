@@ -44,6 +44,17 @@ describe('renderConsole', () => {
     expect(text).toContain('report: reports/perf-report.json')
   })
 
+  test('a long name is cut in the middle, so the rows of one test stay apart', () => {
+    const r = report()
+    r.scenarios[0]!.name =
+      'stress > vector search capacity > POST /api/v1/vectors/search @ 800 req/s'
+    r.scenarios[1]!.name =
+      'stress > vector search capacity > POST /api/v1/vectors/search @ 1100 req/s'
+    const text = renderConsole(r, { color: false, nameWidth: 40 })
+    expect(text).toContain('stress > vector…ctors/search @ 800 req/s')
+    expect(text).toContain('stress > vector…tors/search @ 1100 req/s')
+  })
+
   test('passed tests without a scenario are not listed; a run without any scenario is one line', () => {
     const r = report()
     r.tests.push({
