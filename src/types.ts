@@ -62,6 +62,12 @@ export interface RequestCounts {
   failed: number
   /** Open model: arrivals that could not start because `maxInFlight` was reached. */
   dropped: number
+  /**
+   * Requests of the measured phase still in flight (or waiting for a connection) when the run
+   * was stopped early or its end-of-duration drain ran out of time: cancelled, so neither
+   * succeeded nor failed and not in `total`. Absent when zero.
+   */
+  interrupted?: number
 }
 
 /** The outcome of one scenario run by `load()` or `measure()`. Plain JSON. */

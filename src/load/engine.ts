@@ -117,6 +117,11 @@ export abstract class Engine implements ExchangeOwner {
     if (measured) this.recorder.error(now, ERROR_KINDS.invalidRequest)
   }
 
+  /** Measured arrivals waiting for a connection (open model). */
+  protected waitingMeasured(): number {
+    return 0
+  }
+
   /** Opens a connection (its client connects on first use). */
   protected openConnection(): Connection {
     const connection = new Connection(
@@ -144,8 +149,7 @@ export abstract class Engine implements ExchangeOwner {
     for (const timer of this.timers) clearTimeout(timer)
     clearTimeout(this.tickTimer)
     if (this.onAbort) this.scenario.signal?.removeEventListener('abort', this.onAbort)
-    const interrupted = this.inFlight()
-    if (interrupted > 0) logger().debug('requests in flight cancelled at the end', { interrupted })
+    const interrupted = this.interrupted()
     const end = Math.min(now, this.measureEnd)
     this.recorder.finish(end)
     this.emitProgress()
@@ -160,9 +164,21 @@ export abstract class Engine implements ExchangeOwner {
       stopReason: reason,
       settings: this.scenario.settings,
     })
+    if (interrupted > 0) result.requests.interrupted = interrupted
     Promise.all(this.connections.map(connection => connection.destroy())).then(() =>
       this.finish?.(result),
     )
+  }
+
+  // Measured requests that have no outcome yet: on their way, or waiting for a connection.
+  private interrupted(): number {
+    let count = this.waitingMeasured()
+    for (const connection of this.connections) {
+      for (const exchange of connection.exchanges) {
+        if (exchange.active && exchange.measured) count++
+      }
+    }
+    return count
   }
 
   private settle(exchange: Exchange, now: number, passed: boolean) {

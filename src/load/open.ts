@@ -134,6 +134,14 @@ export class OpenEngine extends Engine {
     exchange.send(request, due, now, measured)
   }
 
+  protected override waitingMeasured(): number {
+    let count = 0
+    for (let i = this.waitingHead; i < this.waiting.length; i++) {
+      if ((this.waiting[i] as number) >= this.measureStart) count++
+    }
+    return count
+  }
+
   protected override stop(reason: string | null, aborted: boolean) {
     clearTimeout(this.timer)
     super.stop(reason, aborted)

@@ -43,13 +43,16 @@ export function mergeResults(...results: Array<LoadResult | LoadResult[]>): Load
   const end = Math.max(...parts.map((part, i) => (starts[i] as number) + part.durationMs))
   const durationMs = end - start
 
-  const requests = { total: 0, succeeded: 0, failed: 0, dropped: 0 }
+  const requests: LoadResult['requests'] = { total: 0, succeeded: 0, failed: 0, dropped: 0 }
+  let interrupted = 0
   for (const part of parts) {
     requests.total += part.requests.total
     requests.succeeded += part.requests.succeeded
     requests.failed += part.requests.failed
     requests.dropped += part.requests.dropped
+    interrupted += part.requests.interrupted ?? 0
   }
+  if (interrupted > 0) requests.interrupted = interrupted
   const stopped = parts.find(part => part.stopReason !== null)
 
   return {

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import { runLoad } from '../../src/load/index.js'
 import { decodeHistogram } from '../../src/stats/index.js'
-import { startDelayServer, startServer } from '../support/servers.js'
+import { startDelayServer, startServer, startSilentServer } from '../support/servers.js'
 
 describe('stopping early', () => {
   it('an abort signal mid-run returns the partial result, marked aborted', async () => {
@@ -30,6 +30,39 @@ describe('stopping early', () => {
       expect(decodeHistogram(result.histogram).totalCount).toBe(result.requests.total)
       expect(result.timeline.reduce((sum, entry) => sum + entry.rps, 0)).toBe(result.requests.total)
       expect(result.timeline.length).toBe(2)
+    } finally {
+      await server.close()
+    }
+  })
+
+  it('counts requests cut off by the abort as interrupted, apart from total', async () => {
+    const server = await startSilentServer()
+    try {
+      const closed = await runLoad({
+        url: server.url,
+        connections: 3,
+        duration: '20s',
+        signal: AbortSignal.timeout(400),
+      })
+      expect(closed.requests).toEqual({
+        total: 0,
+        succeeded: 0,
+        failed: 0,
+        dropped: 0,
+        interrupted: 3,
+      })
+
+      // Open model, two connections: the rest of the arrivals wait for one and are cut off too.
+      const open = await runLoad({
+        url: server.url,
+        rate: 100,
+        connections: 2,
+        duration: '20s',
+        signal: AbortSignal.timeout(500),
+      })
+      expect(open.requests.total).toBe(0)
+      expect(open.requests.interrupted).toBeGreaterThan(30)
+      expect(open.requests.interrupted).toBeLessThanOrEqual(100)
     } finally {
       await server.close()
     }
