@@ -64,8 +64,9 @@ describe('closed model', () => {
     try {
       const result = await runLoad({ url: server.url, connections: 2, warmup: 600, iterations: 40 })
       expect(result.requests.total).toBe(40)
-      // Warm-up requests reached the server but none of them is counted.
-      expect(server.received).toBeGreaterThan(60)
+      // Warm-up requests (at least 10 in 600 ms, even on a starved machine) reached the server
+      // but none of them is counted.
+      expect(server.received).toBeGreaterThanOrEqual(50)
       expect(decodeHistogram(result.histogram).totalCount).toBe(40)
       expect(Date.parse(result.startedAt)).toBeGreaterThan(Date.now() - result.durationMs - 500)
     } finally {
