@@ -62,7 +62,7 @@ export function renderConsole(report: PerfReport, options: ConsoleOptions): stri
           ? paint.yellow(text)
           : text
     })
-    const name = clipMiddle(scenario.name, nameWidth)
+    const name = clipMiddle(scenario.label, nameWidth)
     return [
       scenarioPassed(scenario) ? name : paint.red(name),
       scenario.tags.join(','),
@@ -174,8 +174,8 @@ function clip(text: string, width: number): string {
 }
 
 /**
- * Cuts a long scenario name in the middle: its start names the test and its end the scenario
- * (`stress > vector…search @ 800 req/s`), and both are needed to tell the rows of one test apart.
+ * Cuts a long scenario label in the middle: its start names the endpoint and its end what
+ * sets the scenario apart (`POST /api/v1/ve…search @ 1,100 req/s`).
  */
 function clipMiddle(text: string, width: number): string {
   const chars = [...text]

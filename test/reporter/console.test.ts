@@ -28,8 +28,9 @@ describe('renderConsole', () => {
     expect(text).not.toContain('\u001b[')
     const lines = text.split('\n')
     const header = lines.find(line => line.includes('scenario') && line.includes('objectives'))!
-    const rows = lines.filter(line => line.includes('load > endpoint'))
-    expect(rows).toHaveLength(4) // three rows and the saturation warning
+    // Rows are named by the scenario's label; the saturation warning by the test and label.
+    const rows = lines.filter(line => /^ {2}GET \/api\/items\/\d/.test(line))
+    expect(rows).toHaveLength(3)
     // columns line up: every row has "requests" at the header's offset
     for (const row of rows.slice(0, 3))
       expect(row.indexOf('2,000')).toBe(header.indexOf('requests'))
@@ -44,11 +45,11 @@ describe('renderConsole', () => {
     expect(text).toContain('report: reports/perf-report.json')
   })
 
-  test('a long name is cut in the middle, so the rows of one test stay apart', () => {
+  test('a long label is cut in the middle, so the rows of one test stay apart', () => {
     const r = report()
-    r.scenarios[0]!.name =
+    r.scenarios[0]!.label =
       'stress > vector search capacity > POST /api/v1/vectors/search @ 800 req/s'
-    r.scenarios[1]!.name =
+    r.scenarios[1]!.label =
       'stress > vector search capacity > POST /api/v1/vectors/search @ 1100 req/s'
     const text = renderConsole(r, { color: false, nameWidth: 40 })
     expect(text).toContain('stress > vector…ctors/search @ 800 req/s')
