@@ -67,9 +67,20 @@ export function formatMs(value: number | null | undefined): string {
 export function formatValue(value: number | null | undefined, unit: string): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '–'
   if (unit === 'ms') return formatMs(value)
-  if (unit === '%') return `${round(value)}%`
+  if (unit === '%') return `${percent(value)}%`
   if (unit === 'req/s') return `${formatCount(round(value))} req/s`
   return unit ? `${round(value)} ${unit}` : String(round(value))
+}
+
+/**
+ * A percent with the digits that matter: success rates live just under 100, where 99.95 and
+ * 99.9 are different objectives, so from 99 up two decimals are kept, and a value below 100
+ * never reads as 100 (99.996 keeps a third decimal, at most 99.999).
+ */
+function percent(value: number): number {
+  if (value < 99 || value >= 100) return round(value)
+  const text = Number(value.toFixed(2))
+  return text >= 100 ? Math.min(Number(value.toFixed(3)), 99.999) : text
 }
 
 /** A count with thousands separators. */

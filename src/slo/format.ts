@@ -17,7 +17,11 @@ export function formatRate(value: number): string {
 
 /** A percent with at most two decimals: `99.97%`, `100%`. */
 export function formatPercent(value: number): string {
-  return `${Number(value.toFixed(2))}%`
+  // A value below 100 never reads as 100: a failed success-rate objective must not print
+  // "measured 100%", so 99.996 keeps a third decimal (99.996%, at most 99.999%).
+  const text = Number(value.toFixed(2))
+  if (text >= 100 && value < 100) return `${Math.min(Number(value.toFixed(3)), 99.999)}%`
+  return `${text}%`
 }
 
 /** A bound as written in a unit: `25 ms`, `99.9%`, `50 req/s`. */
