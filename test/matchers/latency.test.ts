@@ -2,17 +2,9 @@ import hdr from 'hdr-histogram-js'
 import type { RunnerTestCase } from 'vitest'
 import { describe, expect, it } from 'vitest'
 import { latency, makeResult } from '../slo/make-result.js'
+import { failure } from '../support/assertions.js'
 
 const result = makeResult()
-
-function failure(fn: () => void): string {
-  try {
-    fn()
-  } catch (error) {
-    return (error as Error).message
-  }
-  throw new Error('expected the assertion to fail, it passed')
-}
 
 describe('latency matchers on a LoadResult', () => {
   it('pass when the percentile is within budget', () => {

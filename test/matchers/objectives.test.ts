@@ -2,17 +2,9 @@ import { describe, expect, it } from 'vitest'
 import { defineObjectives } from '../../src/slo/index.js'
 import type { HostSummary, ResourceJudgement } from '../../src/types.js'
 import { makeResult } from '../slo/make-result.js'
+import { failure } from '../support/assertions.js'
 
 const result = makeResult()
-
-function failure(fn: () => void): string {
-  try {
-    fn()
-  } catch (error) {
-    return (error as Error).message
-  }
-  throw new Error('expected the assertion to fail, it passed')
-}
 
 describe('toHaveSuccessRate', () => {
   it('passes at or above the floor and fails below it with the measured rate', () => {

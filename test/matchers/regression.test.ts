@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { TimelineEntry } from '../../src/types.js'
 import { makeResult } from '../slo/make-result.js'
-
-function failure(fn: () => void): string {
-  try {
-    fn()
-  } catch (error) {
-    return (error as Error).message
-  }
-  throw new Error('expected the assertion to fail, it passed')
-}
+import { failure } from '../support/assertions.js'
 
 /** A result whose timeline has `seconds` entries with p50 around `p50` ms (seeded noise). */
 function run(p50: number, seconds = 30, seed = 7) {

@@ -1,5 +1,5 @@
-export type { ChartAssets } from './assets.js'
-export { chartAssets } from './assets.js'
+export type { ChartAssets } from '../../charts.js'
+export { chartAssets } from '../../charts.js'
 export { CLIENT_SCRIPT } from './client.js'
 export type { DashboardOptions } from './render.js'
 export { escapeHtml, escapeJson, renderDashboard } from './render.js'

@@ -1,6 +1,5 @@
+import { chartAssets } from '../../charts.js'
 import type { DashboardInfo } from '../types.js'
-
-import { chartAssets } from './assets.js'
 import { CLIENT_SCRIPT } from './client.js'
 import { DASHBOARD_CSS } from './styles.js'
 

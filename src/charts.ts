@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 
-/** uPlot's script and stylesheet, read once from the installed package so the report can inline them. */
+/**
+ * uPlot's script and stylesheet, read once from the installed package so the report and the
+ * monitor's dashboard can inline them (neither page may load anything from the network).
+ */
 export interface ChartAssets {
   script: string
   css: string
