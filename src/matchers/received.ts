@@ -3,6 +3,7 @@ import { describe } from '../errors.js'
 import type { EvaluableResult } from '../slo/evaluate.js'
 import { latencySummary } from '../slo/evaluate.js'
 import { formatCount, formatMs, formatPercent } from '../slo/format.js'
+import { PERCENTILE_KEYS } from '../slo/objectives.js'
 import type { LatencySummary, LoadResult } from '../types.js'
 
 /** Which latency judges an open-model result; a closed-model result has raw only. */
@@ -49,14 +50,10 @@ export function isLoadResult(value: unknown): value is LoadResult {
   )
 }
 
-const SUMMARY_PERCENTILES: Record<string, keyof LatencySummary> = {
+/** The summary's own fields by percentile; any other percentile is read from the histogram. */
+const SUMMARY_PERCENTILES: Readonly<Record<string, keyof LatencySummary>> = {
   '0': 'min',
-  '50': 'p50',
-  '90': 'p90',
-  '95': 'p95',
-  '99': 'p99',
-  '99.9': 'p999',
-  '100': 'max',
+  ...PERCENTILE_KEYS,
 }
 
 function fromResult(result: LoadResult): Measured {

@@ -76,7 +76,8 @@ export const ACCEPTED_FORMS =
   "bounded with < or <=; percentiles p(50), p(90), p(95), p(99), p(99.9)), 'successRate >= 99.9' " +
   "(percent) and 'throughput > 50' (requests per second), bounded with > or >="
 
-const PERCENTILE_KEYS: Record<string, ObjectiveKey> = {
+/** A latency summary key by the percentile it holds, written as `String(Number(p))`. */
+export const PERCENTILE_KEYS: Readonly<Record<string, (typeof LATENCY_KEYS)[number]>> = {
   '50': 'p50',
   '90': 'p90',
   '95': 'p95',
