@@ -82,7 +82,7 @@ export interface LoadResult {
   /** Length of the measured phase (warm-up excluded), ms. */
   durationMs: number
   requests: RequestCounts
-  /** Percent of `requests.total` that succeeded, 0..100 (100 when nothing was sent). */
+  /** Percent of `requests.total` that succeeded, 0..100; 0 when nothing completed but requests were dropped or cut off, 100 when nothing was attempted. */
   successRate: number
   /** Completed requests per second over the measured phase. */
   throughputRps: number

@@ -163,6 +163,7 @@ export abstract class Engine implements ExchangeOwner {
       aborted,
       stopReason: reason,
       settings: this.scenario.settings,
+      interrupted,
     })
     if (interrupted > 0) result.requests.interrupted = interrupted
     Promise.all(this.connections.map(connection => connection.destroy())).then(() =>

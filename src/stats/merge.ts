@@ -62,7 +62,7 @@ export function mergeResults(...results: Array<LoadResult | LoadResult[]>): Load
     startedAt: new Date(start).toISOString(),
     durationMs,
     requests,
-    successRate: successRate(requests.succeeded, requests.total),
+    successRate: successRate(requests.succeeded, requests.total, requests.dropped + interrupted),
     throughputRps: throughput(requests.total, durationMs),
     latencyMs: summarize(raw),
     correctedLatencyMs: corrected ? summarize(corrected) : null,

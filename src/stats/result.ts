@@ -14,6 +14,8 @@ export interface ResultContext {
   aborted: boolean
   stopReason: string | null
   settings: LoadResult['settings']
+  /** Requests cut off unanswered when the run ended (not in `total`). */
+  interrupted?: number
 }
 
 /** Turns what a recorder measured into the plain-JSON result. */
@@ -26,7 +28,7 @@ export function buildResult(recorder: Recorder, context: ResultContext): LoadRes
     startedAt: context.startedAt.toISOString(),
     durationMs: round(context.durationMs, 3),
     requests: { total, succeeded, failed, dropped },
-    successRate: successRate(succeeded, total),
+    successRate: successRate(succeeded, total, dropped + (context.interrupted ?? 0)),
     throughputRps: throughput(total, context.durationMs),
     latencyMs: summarize(recorder.raw),
     correctedLatencyMs: recorder.corrected ? summarize(recorder.corrected) : null,
@@ -75,7 +77,7 @@ export function summarizeWindow(
     label,
     model,
     requests: { total, succeeded, failed, dropped },
-    successRate: successRate(succeeded, total),
+    successRate: successRate(succeeded, total, dropped),
     throughputRps: throughput(total, seconds.length * 1000),
     latencyMs: summarize(addHistograms(seconds.map(second => second.raw))),
     correctedLatencyMs:
@@ -86,11 +88,15 @@ export function summarizeWindow(
 }
 
 /**
- * Percent of `total` that succeeded, 0..100; 100 when nothing was sent. Not rounded, so an
- * objective such as 99.9 is never met by rounding up.
+ * Percent of `total` that succeeded, 0..100. Not rounded, so an objective such as 99.9 is
+ * never met by rounding up. When nothing completed, the rate is 0 if anything was attempted
+ * (`unanswered`: dropped arrivals, or requests cut off unanswered at the end) — a service
+ * that answers nothing must fail a success-rate objective — and 100 only when nothing was
+ * attempted at all.
  */
-export function successRate(succeeded: number, total: number): number {
-  return total === 0 ? 100 : (succeeded / total) * 100
+export function successRate(succeeded: number, total: number, unanswered = 0): number {
+  if (total === 0) return unanswered > 0 ? 0 : 100
+  return (succeeded / total) * 100
 }
 
 /** Requests per second over `durationMs`; 0 for an empty duration. Not rounded. */
