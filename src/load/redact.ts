@@ -19,3 +19,22 @@ export function redactUrl(href: string): string {
   }
   return url.href
 }
+
+/**
+ * A path with its query as written (`/search?q=x&token=abc`), with the values of secret-looking
+ * query parameters replaced by `***`: the default label of a scenario, which reaches test
+ * annotations and the console, where nothing redacts it later.
+ */
+export function redactPath(path: string): string {
+  const query = path.indexOf('?')
+  if (query === -1) return path
+  const params = new URLSearchParams(path.slice(query + 1))
+  let changed = false
+  for (const name of [...params.keys()]) {
+    if (SECRET.test(name)) {
+      params.set(name, '***')
+      changed = true
+    }
+  }
+  return changed ? `${path.slice(0, query)}?${params.toString()}` : path
+}

@@ -4,7 +4,7 @@ import { describe, invalidOption, PerfConfigError } from '../errors.js'
 import type { ObjectiveRow } from '../slo/index.js'
 import { resolveObjectiveRow } from '../slo/index.js'
 import type { ResultTarget } from '../types.js'
-import { redactUrl } from './redact.js'
+import { redactPath, redactUrl } from './redact.js'
 import type { PreparedRequest } from './request.js'
 import { parseBaseUrl, prepareRequest, requestKeyProblem, requestKeys } from './request.js'
 import { closestName } from './suggest.js'
@@ -198,7 +198,7 @@ export function validateScenario(scenario: Scenario): ResolvedScenario {
     | ((entry: ProgressEntry) => void)
     | null
 
-  const label = name ?? `${first.method} ${first.path}`
+  const label = name ?? `${first.method} ${redactPath(first.path)}`
   const objectives =
     scenario.objectives === undefined ? null : resolveObjectiveRow(scenario.objectives, label)
   const abortOnFail = abortOnFailOf(scenario.abortOnFail, objectives)

@@ -63,6 +63,21 @@ describe('validateScenario rejects bad input before anything is sent', () => {
     expect(fromEnv.label).toBe('GET /health')
   })
 
+  it('the default label keeps the path and query but not the values of secret parameters', () => {
+    const scenario = validateScenario({
+      url: 'http://user:pass@127.0.0.1:8080/ok?api_key=SEKRET1&token=SEKRET2&page=2',
+    })
+    expect(scenario.label).toBe('GET /ok?api_key=***&token=***&page=2')
+    expect(scenario.target).toEqual({
+      kind: 'http',
+      method: 'GET',
+      url: 'http://127.0.0.1:8080/ok?api_key=***&token=***&page=2',
+    })
+    expect(validateScenario({ url: 'http://127.0.0.1:8080/search?q=x' }).label).toBe(
+      'GET /search?q=x',
+    )
+  })
+
   it('a bad baseUrl', () => {
     expect(rejection({ url: '/x', baseUrl: 'localhost:3000' }).option).toBe('baseUrl')
   })
