@@ -6,6 +6,7 @@ import {
   formatMs,
   formatValue,
   hostLevels,
+  judgedLatency,
   objectiveColumns,
   round,
 } from './format.js'
@@ -68,9 +69,9 @@ export function renderConsole(report: PerfReport, options: ConsoleOptions): stri
       scenario.tags.join(','),
       formatCount(scenario.requests?.total),
       formatCount(round(scenario.throughputRps)),
-      formatMs(scenario.latencyMs?.p50),
-      formatMs(scenario.latencyMs?.p95),
-      formatMs(scenario.latencyMs?.p99),
+      formatMs(judgedLatency(scenario)?.p50),
+      formatMs(judgedLatency(scenario)?.p95),
+      formatMs(judgedLatency(scenario)?.p99),
       formatValue(scenario.successRate, '%'),
       objectives.join(' ') || paint.dim('none'),
       host.join(' ') || paint.dim('–'),
@@ -86,6 +87,11 @@ export function renderConsole(report: PerfReport, options: ConsoleOptions): stri
 
   const lines: string[] = ['', paint.bold('Performance'), '']
   if (rows.length > 0) lines.push(...table(HEADINGS.map(paint.bold), rows))
+  if (report.scenarios.some(scenario => scenario.correctedLatencyMs)) {
+    lines.push(
+      paint.dim('  latency: corrected (from the scheduled arrival) for open-model scenarios'),
+    )
+  }
   for (const scenario of report.scenarios) lines.push(...warnings(scenario, paint))
   // Passed tests without a scenario are ordinary tests: only the ones that did not pass show.
   for (const test of report.tests.filter(test => test.state !== 'passed')) {

@@ -45,8 +45,17 @@ export function findRow(scenario: ScenarioRecord, metric: string): ComplianceRow
 export function measured(scenario: ScenarioRecord, metric: string): number | null {
   if (metric === 'successRate') return finite(scenario.successRate)
   if (metric === 'throughput') return finite(scenario.throughputRps)
-  const latency = scenario.latencyMs as unknown as Record<string, number> | undefined
+  const latency = judgedLatency(scenario) as unknown as Record<string, number> | undefined
   return finite(latency?.[metric])
+}
+
+/**
+ * The latency objectives judge by default, so a figure shown beside a verdict is the one the
+ * verdict was made on: corrected (from the scheduled arrival) for open-model scenarios, raw
+ * for closed ones.
+ */
+export function judgedLatency(scenario: ScenarioRecord): ScenarioRecord['latencyMs'] | undefined {
+  return scenario.correctedLatencyMs ?? scenario.latencyMs
 }
 
 /** The unit a metric is shown in when no row names it. */

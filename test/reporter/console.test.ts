@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { renderConsole, useColor } from '../../reporters/console.js'
+import { formatMs } from '../../reporters/format.js'
 import { renderMarkdown } from '../../reporters/markdown.js'
 import { resolveReporterOptions } from '../../reporters/options.js'
 import { PerfConfigError } from '../../src/errors.js'
@@ -43,6 +44,21 @@ describe('renderConsole', () => {
     expect(text).toMatch(/skipped\s+soak/)
     expect(text).toContain('FAIL 3 scenarios, 2 passed, 1 failed, 1 skipped')
     expect(text).toContain('report: reports/perf-report.json')
+  })
+
+  test('open-model rows show the corrected latency objectives judge, and say so', () => {
+    const r = report()
+    const open = r.scenarios[1]!
+    expect(open.model).toBe('open')
+    const text = renderConsole(r, { color: false })
+    const row = text.split('\n').find(line => line.startsWith('  GET /api/items/1 '))!
+    expect(row).toContain(formatMs(open.correctedLatencyMs!.p95))
+    expect(row).not.toContain(formatMs(open.latencyMs.p95))
+    const closedRow = text.split('\n').find(line => line.startsWith('  GET /api/items/0 '))!
+    expect(closedRow).toContain(formatMs(r.scenarios[0]!.latencyMs.p95))
+    expect(text).toContain(
+      'latency: corrected (from the scheduled arrival) for open-model scenarios',
+    )
   })
 
   test('a long label is cut in the middle, so the rows of one test stay apart', () => {
