@@ -59,6 +59,15 @@ export class PerfReporter implements Reporter {
 
   async onTestRunEnd(testModules: ReadonlyArray<TestModule>): Promise<void> {
     const tests = collectTests(testModules)
+    // A run that ended before any test was collected (an unreachable base URL stopped the
+    // global setup, an unknown tag, a config error) has nothing to report: writing would
+    // replace the last good report with an empty one.
+    if (tests.length === 0) {
+      if (this.options.console) {
+        this.log('vitest-perf: no test ran, so no report was written; the previous one is kept')
+      }
+      return
+    }
     const built = buildReport(tests, {
       runStartedAt: this.runStartedAt,
       runFinishedAt: Date.now(),

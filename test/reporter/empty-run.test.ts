@@ -1,0 +1,24 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, expect, test } from 'vitest'
+import { runFixture } from './run-vitest.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'vitest-perf-empty-run-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+test('a run that ends before any test ran keeps the previous report', async () => {
+  const out = join(dir, 'reports')
+  mkdirSync(out, { recursive: true })
+  const previous = '{"schemaVersion":1,"kept":true}\n'
+  writeFileSync(join(out, 'perf-report.json'), previous)
+  writeFileSync(join(out, 'perf-report.html'), '<p>previous</p>')
+
+  // An unknown tag stops Vitest before it collects a test.
+  const run = await runFixture(['--tags-filter=nosuchtag'], { FIXTURE_OUT: out, NO_COLOR: '1' })
+
+  expect(run.code).not.toBe(0)
+  expect(`${run.stdout}${run.stderr}`).toMatch(/nosuchtag/)
+  expect(readFileSync(join(out, 'perf-report.json'), 'utf8')).toBe(previous)
+  expect(readFileSync(join(out, 'perf-report.html'), 'utf8')).toBe('<p>previous</p>')
+})
