@@ -338,7 +338,8 @@ export interface BaselineComparison {
   ciPct: [number, number]
   /** Mann-Whitney U two-sided p-value. */
   pValue: number
-  verdict: 'improved' | 'regressed' | 'unchanged'
+  /** `inconclusive`: too few seconds with responses on a side to judge (see `reason`). */
+  verdict: 'improved' | 'regressed' | 'unchanged' | 'inconclusive'
   /** The noise threshold used, percent. */
   tolerancePct: number
   /** How many per-second samples were compared on each side. */

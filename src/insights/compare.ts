@@ -74,7 +74,7 @@ export function compareResults(
       ...base,
       ciPct: [changePct, changePct],
       pValue: 1,
-      verdict: 'unchanged',
+      verdict: 'inconclusive',
       reason:
         `not judged: ${before.length} baseline and ${after.length} current seconds with ` +
         `responses; the comparison needs at least ${o.minSamples} of each`,

@@ -144,7 +144,7 @@ describe('compareResults', () => {
 
   it('does not judge with fewer than 5 seconds on a side', () => {
     const result = compareResults([30, 31, 29], sample(7, 20))
-    expect(result.verdict).toBe('unchanged')
+    expect(result.verdict).toBe('inconclusive')
     expect(result.reason).toMatch(/^not judged: 30 baseline and 3 current seconds/)
     expect(result.samples).toEqual({ before: 30, after: 3 })
   })
