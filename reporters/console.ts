@@ -128,7 +128,8 @@ function totals(report: PerfReport, paint: Painter): string {
   const failedTests = report.tests.filter(test => test.state === 'failed').length
   const parts = [`${scenarios} scenario${scenarios === 1 ? '' : 's'}`, `${passed} passed`]
   parts.push(failed ? paint.red(`${failed} failed`) : `${failed} failed`)
-  if (skipped) parts.push(`${skipped} skipped`)
+  // Skips are counted in tests, not scenarios: a skipped test ran no scenario.
+  if (skipped) parts.push(`${skipped} test${skipped === 1 ? '' : 's'} skipped`)
   if (failedTests)
     parts.push(paint.red(`${failedTests} other test${failedTests === 1 ? '' : 's'} failed`))
   return `  ${verdict} ${parts.join(', ')}`

@@ -42,7 +42,7 @@ describe('renderConsole', () => {
       '⚠ load > endpoint 2: load generator saturated; latency is inflated\n    event-loop utilisation 97%\n',
     )
     expect(text).toMatch(/skipped\s+soak/)
-    expect(text).toContain('FAIL 3 scenarios, 2 passed, 1 failed, 1 skipped')
+    expect(text).toContain('FAIL 3 scenarios, 2 passed, 1 failed, 1 test skipped')
     expect(text).toContain('report: reports/perf-report.json')
   })
 

@@ -127,7 +127,7 @@ describe('a live run of the fixture project', () => {
     )
     expect(summary).toMatch(/\n {2}write\s+load\s+6,000\s+200\s+[\d.]+ ms.*p95 ✗/)
     expect(summary).toContain(
-      'FAIL 7 scenarios, 5 passed, 2 failed, 2 skipped, 1 other test failed',
+      'FAIL 7 scenarios, 5 passed, 2 failed, 2 tests skipped, 1 other test failed',
     )
     expect(summary).toContain(
       '⚠ beta: a missed objective fails the test: load generator saturated; latency is inflated\n    event-loop utilisation 98% (above 90%)\n',
@@ -194,7 +194,7 @@ describe('two shards with the blob reporter, merged', () => {
   })
 
   test('the merged run prints the summary and writes the HTML report too', () => {
-    expect(merged.stdout).toContain('FAIL 7 scenarios, 5 passed, 2 failed, 2 skipped')
+    expect(merged.stdout).toContain('FAIL 7 scenarios, 5 passed, 2 failed, 2 tests skipped')
     const html = readFileSync(join(dir, 'merged', 'perf-report.html'), 'utf8')
     expect(html.match(/<tr data-scenario=/g)?.length).toBe(7)
   })
