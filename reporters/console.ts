@@ -64,14 +64,15 @@ export function renderConsole(report: PerfReport, options: ConsoleOptions): stri
           : text
     })
     const name = clipMiddle(scenario.label, nameWidth)
+    const latency = judgedLatency(scenario)
     return [
       scenarioPassed(scenario) ? name : paint.red(name),
       scenario.tags.join(','),
       formatCount(scenario.requests?.total),
       formatCount(round(scenario.throughputRps)),
-      formatMs(judgedLatency(scenario)?.p50),
-      formatMs(judgedLatency(scenario)?.p95),
-      formatMs(judgedLatency(scenario)?.p99),
+      formatMs(latency?.p50),
+      formatMs(latency?.p95),
+      formatMs(latency?.p99),
       formatValue(scenario.successRate, '%'),
       objectives.join(' ') || paint.dim('none'),
       host.join(' ') || paint.dim('–'),

@@ -248,23 +248,15 @@ export const CLIENT_SCRIPT = `
   function buildCharts() {
     var host = $('host-charts')
     var levels = config.levels
-    addChart(host, {
-      id: 'host/cpu', title: 'CPU', unit: '%',
-      series: [{ label: 'cpu', component: 'host', metric: 'cpu' }],
-      bands: levelBands(levels.cpu), lines: [],
-      note: 'warning ' + levels.cpu.warning + '%, critical ' + levels.cpu.critical + '%',
-    })
-    addChart(host, {
-      id: 'host/memory', title: 'Memory', unit: '%',
-      series: [{ label: 'memory', component: 'host', metric: 'memory' }],
-      bands: levelBands(levels.memory), lines: [],
-      note: 'warning ' + levels.memory.warning + '%, critical ' + levels.memory.critical + '%',
-    })
-    addChart(host, {
-      id: 'host/disk', title: 'Disk', unit: '%',
-      series: [{ label: 'disk', component: 'host', metric: 'disk' }],
-      bands: levelBands(levels.disk), lines: [],
-      note: 'warning ' + levels.disk.warning + '%, critical ' + levels.disk.critical + '%',
+    var resources = [['cpu', 'CPU'], ['memory', 'Memory'], ['disk', 'Disk']]
+    resources.forEach(function (resource) {
+      var metric = resource[0]
+      addChart(host, {
+        id: 'host/' + metric, title: resource[1], unit: '%',
+        series: [{ label: metric, component: 'host', metric: metric }],
+        bands: levelBands(levels[metric]), lines: [],
+        note: 'warning ' + levels[metric].warning + '%, critical ' + levels[metric].critical + '%',
+      })
     })
     addChart(host, {
       id: 'host/network', title: 'Network', unit: 'B/s',
