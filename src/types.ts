@@ -86,7 +86,7 @@ export interface LoadResult {
   successRate: number
   /** Completed requests per second over the measured phase. */
   throughputRps: number
-  /** Raw latency: from the moment each request was actually sent, ms. */
+  /** Raw latency: from each request's write to a connected socket to its response's end, ms. */
   latencyMs: LatencySummary
   /** Open model: latency from each request's scheduled arrival (coordinated omission corrected), ms. */
   correctedLatencyMs: LatencySummary | null

@@ -193,7 +193,7 @@ export abstract class Engine implements ExchangeOwner {
           : ERROR_KINDS.check
       this.recorder.response(
         this.clamp(now),
-        Math.round((now - exchange.sent) * 1000),
+        Math.round((now - exchange.written) * 1000),
         Math.round((now - exchange.scheduled) * 1000),
         status,
         failure,

@@ -29,8 +29,13 @@ export class Exchange implements BodySource {
   request: PreparedRequest | null = null
   /** When the request was due: its scheduled arrival (open model) or its send (closed), ms. */
   scheduled = 0
-  /** When the engine handed it to the connection, ms (`performance.now()`). */
+  /** When the engine handed it to the connection, ms (`performance.now()`); timeouts run from it. */
   sent = 0
+  /**
+   * When its first byte went out on an open socket, ms: `sent` plus any connection set-up.
+   * Raw latency runs from it, so a new connection's handshake is not read as the service's time.
+   */
+  written = 0
   /** Whether it counts: it was due after warm-up ended. */
   measured = false
   active = false
@@ -54,6 +59,7 @@ export class Exchange implements BodySource {
     this.request = request
     this.scheduled = scheduled
     this.sent = now
+    this.written = now
     this.measured = measured
     this.active = true
     this.status = 0
@@ -64,7 +70,10 @@ export class Exchange implements BodySource {
     this.connection.client.dispatch(request.dispatch, this)
   }
 
-  onConnect(_abort: (error?: Error) => void) {}
+  // undici calls this as it writes the request, once the socket is connected.
+  onConnect(_abort: (error?: Error) => void) {
+    this.written = performance.now()
+  }
 
   onHeaders(status: number, rawHeaders: Buffer[], _resume: () => void, _text: string): boolean {
     // 1xx informational responses come before the real one.
