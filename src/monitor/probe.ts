@@ -13,22 +13,48 @@ export type Probe = (
 const UNREACHABLE = ['timeout', 'ECONNREFUSED', 'ECONNRESET', 'dns', 'EHOSTUNREACH', 'ENETUNREACH']
 
 /**
+ * Longest wait for the one-time warm-up request, ms; also at most half the probe's timeout, so
+ * a first probe of a hanging target still ends before the sampler's backstop (timeout + 1 s).
+ */
+const WARM_UP_TIMEOUT_MS = 500
+
+/** Endpoints already warmed up in this process. */
+const warmed = new WeakSet<ResolvedEndpoint>()
+
+/**
  * The default probe: a short closed-model run through the engine's `runLoad`, with
  * `requests` connections sending one request each at the same time. At once rather than one
  * after another, so a hanging target costs one request timeout per interval, not `requests`
- * of them.
+ * of them. Latency runs from each request's write on a connected socket (the engine's raw
+ * latency), so the new connections a probe opens every interval do not read as a slow service.
+ *
+ * The first probe of an endpoint in a process is preceded by one request whose result is
+ * dropped: the first requests a process sends run through cold code and read several times
+ * slower, enough to put a healthy endpoint's latency alert into pending at start-up.
  */
 export const engineProbe: Probe = async (endpoint, options, signal) => {
-  const result = await runLoad({
+  const scenario = {
     name: endpoint.name,
     url: endpoint.url,
     method: endpoint.method,
     headers: endpoint.headers,
     ...(endpoint.body === null ? {} : { body: endpoint.body }),
+    signal,
+  }
+  if (!warmed.has(endpoint)) {
+    warmed.add(endpoint)
+    await runLoad({
+      ...scenario,
+      connections: 1,
+      iterations: 1,
+      timeout: Math.min(options.timeoutMs / 2, WARM_UP_TIMEOUT_MS),
+    })
+  }
+  const result = await runLoad({
+    ...scenario,
     connections: options.requests,
     iterations: options.requests,
     timeout: options.timeoutMs,
-    signal,
   })
   return snapshotOf(endpoint, result)
 }
