@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
+import { Agent, request } from 'undici'
 import WebSocket from 'ws'
 import { spawnService } from '../fixtures/service.js'
 import { readProcess } from '../src/host/proc.js'
@@ -93,6 +94,19 @@ export async function run(): Promise<void> {
     }
     await Promise.all(sockets.map(s => new Promise(done => s.once('open', done))))
 
+    // The probes' median per endpoint, as the monitor reports it each interval.
+    const probed = new Map<string, number[]>()
+    sockets[0]?.on('message', data => {
+      const message = JSON.parse(String(data)) as {
+        type: string
+        metrics?: { endpoints: Array<{ name: string; p50: number | null }> }
+      }
+      if (message.type !== 'metrics_update') return
+      for (const endpoint of message.metrics?.endpoints ?? []) {
+        if (endpoint.p50 !== null) push(probed, endpoint.name, endpoint.p50)
+      }
+    })
+    const reference = keepAliveReference(service.url)
     const poller = poll(base)
 
     const slices = Math.max(1, Math.round(measuredSeconds / 15))
@@ -107,6 +121,7 @@ export async function run(): Promise<void> {
       )
     }
     const latencies = await poller.stop()
+    const referenced = await reference.stop()
     loop.disable()
 
     const metrics = await (await fetch(`${base}/metrics`)).text()
@@ -152,6 +167,21 @@ export async function run(): Promise<void> {
       `WebSocket: ${messages} messages, ${(bytes / 1024 / 1024).toFixed(2)} MB to ${CLIENTS} clients; ` +
         `${health.samples} intervals; clients connected at the end: ${health.clients}`,
     )
+    console.log('')
+    console.log('probe accuracy: median of per-interval p50s, ms')
+    console.log('endpoint              monitor probe   keep-alive client   ratio')
+    for (const endpoint of SERVICE_ENDPOINTS) {
+      const mine = median(probed.get(endpoint.name) ?? [])
+      const theirs = median(referenced.get(endpoint.name) ?? [])
+      console.log(
+        `${endpoint.name.padEnd(22)}${mine.toFixed(2).padStart(13)}${theirs.toFixed(2).padStart(20)}` +
+          `${(mine / theirs).toFixed(2).padStart(8)}×`,
+      )
+    }
+    console.log(
+      '(the keep-alive client, in this process, sends the same requests at the same pace on ' +
+        'connections it keeps open; a ratio near 1 means the probe reads the service, not its own set-up)',
+    )
     console.log(
       `load average at the end: ${(await import('node:os'))
         .loadavg()
@@ -165,6 +195,65 @@ export async function run(): Promise<void> {
     await service.stop()
     rmSync(dir, { recursive: true, force: true })
   }
+}
+
+/**
+ * The reference for the probes: every second, the same `requests` (5) at once to each endpoint,
+ * on keep-alive connections opened once (five per endpoint, as the probe has, so no endpoint
+ * waits behind another's); per endpoint, each round's median latency, ms.
+ */
+function keepAliveReference(serviceUrl: string): { stop(): Promise<Map<string, number[]>> } {
+  const agents = new Map(
+    SERVICE_ENDPOINTS.map(e => [e.name, new Agent({ connections: 5, keepAliveTimeout: 60_000 })]),
+  )
+  const medians = new Map<string, number[]>()
+  let running = true
+  const done = (async () => {
+    while (running) {
+      await Promise.all(
+        SERVICE_ENDPOINTS.map(async endpoint => {
+          const times = await Promise.all(
+            Array.from({ length: 5 }, async () => {
+              const started = performance.now()
+              const response = await request(`${serviceUrl}${endpoint.path}`, {
+                dispatcher: agents.get(endpoint.name),
+                method: endpoint.method as 'GET' | 'POST',
+                ...(endpoint.body === undefined
+                  ? {}
+                  : {
+                      body: JSON.stringify(endpoint.body),
+                      headers: { 'content-type': 'application/json' },
+                    }),
+              })
+              await response.body.dump()
+              return performance.now() - started
+            }),
+          )
+          push(medians, endpoint.name, median(times))
+        }),
+      )
+      await sleep(1000)
+    }
+  })()
+  return {
+    async stop() {
+      running = false
+      await done
+      await Promise.all([...agents.values()].map(agent => agent.close()))
+      return medians
+    },
+  }
+}
+
+function push(map: Map<string, number[]>, key: string, value: number) {
+  const values = map.get(key)
+  if (values) values.push(value)
+  else map.set(key, [value])
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN
 }
 
 /** Polls the REST API every 100 ms (cycling through `REST_PATHS`) until stopped. */
