@@ -1,6 +1,7 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs'
 import { relative, resolve } from 'node:path'
 import type { Reporter, TestModule, Vitest } from 'vitest/node'
+import { perfTags } from '../src/harness/tags.js'
 import type { PerfReport } from '../src/types.js'
 import { buildReport, collectTests } from './collect.js'
 import { renderConsole, useColor } from './console.js'
@@ -20,6 +21,9 @@ import { redact } from './redact.js'
 export const JSON_FILE = 'perf-report.json'
 /** File name of the HTML report inside `outputDir`. */
 export const HTML_FILE = 'perf-report.html'
+
+/** Tags that mark a test as a performance test even before it attached anything. */
+const PERF_TAG_NAMES = new Set(perfTags.map(tag => tag.name))
 
 /**
  * The vitest-perf compliance reporter. When the run ends it reads every test's `meta.perf`
@@ -65,6 +69,22 @@ export class PerfReporter implements Reporter {
     if (tests.length === 0) {
       if (this.options.console) {
         this.log('vitest-perf: no test ran, so no report was written; the previous one is kept')
+      }
+      return
+    }
+    // A run of other tests only (`vitest --project unit` with the reporter in the root config)
+    // must not replace the last performance report with an empty one either. A test counts as a
+    // performance test when it attached a result or carries one of the performance tags, so a
+    // tagged scenario that failed before measuring still gets its report.
+    const perfRun = tests.some(
+      test => test.perf !== undefined || test.tags.some(tag => PERF_TAG_NAMES.has(tag)),
+    )
+    if (!perfRun) {
+      if (this.options.console) {
+        this.log(
+          `vitest-perf: no performance test in this run (${tests.length} tests, none measured or ` +
+            'tagged with a performance tag), so no report was written; the previous one is kept',
+        )
       }
       return
     }

@@ -22,3 +22,31 @@ test('a run that ends before any test ran keeps the previous report', async () =
   expect(readFileSync(join(out, 'perf-report.json'), 'utf8')).toBe(previous)
   expect(readFileSync(join(out, 'perf-report.html'), 'utf8')).toBe('<p>previous</p>')
 })
+
+test('a run of tests that are not performance tests keeps the previous report', async () => {
+  const out = join(dir, 'plain-reports')
+  mkdirSync(out, { recursive: true })
+  const previous = '{"schemaVersion":1,"kept":true}\n'
+  writeFileSync(join(out, 'perf-report.json'), previous)
+
+  const run = await runFixture(['plain'], { FIXTURE_OUT: out, NO_COLOR: '1' })
+
+  expect(run.code).toBe(0)
+  expect(run.stdout).toMatch(
+    /vitest-perf: no performance test in this run \(1 tests, none measured or tagged/,
+  )
+  expect(readFileSync(join(out, 'perf-report.json'), 'utf8')).toBe(previous)
+})
+
+test('a tagged test that failed before measuring still writes its report', async () => {
+  const out = join(dir, 'tagged-reports')
+  const run = await runFixture(['beta', '-t', 'failed before any load ran'], {
+    FIXTURE_OUT: out,
+    NO_COLOR: '1',
+  })
+
+  expect(run.code).not.toBe(0)
+  const report = JSON.parse(readFileSync(join(out, 'perf-report.json'), 'utf8'))
+  const failed = report.tests.find((t: { name: string }) => /failed before any load/.test(t.name))
+  expect(failed?.state).toBe('failed')
+})
