@@ -144,12 +144,18 @@ export async function run(): Promise<void> {
     const loaded = windows.slice(1)
     const meanCpu = loaded.reduce((sum, w) => sum + w.cpuPercent, 0) / loaded.length
     const rssGrowth = (loaded.at(-1)?.rssMb ?? 0) - (loaded[0]?.rssMb ?? 0)
+    // The heap grows to its working size in the first minute with clients and then holds; the
+    // second half's change is the one that tells growth from that settling.
+    const middle = loaded[Math.floor((loaded.length - 1) / 2)]?.rssMb ?? 0
+    const firstHalf = middle - (loaded[0]?.rssMb ?? 0)
+    const secondHalf = (loaded.at(-1)?.rssMb ?? 0) - middle
     console.log('')
     console.log(
       `mean CPU with ${CLIENTS} clients: ${meanCpu.toFixed(2)}% of a core (stated target: under 5%)`,
     )
     console.log(
-      `RSS change over the loaded phase: ${rssGrowth >= 0 ? '+' : ''}${rssGrowth.toFixed(1)} MB`,
+      `RSS change over the loaded phase: ${signed(rssGrowth)} MB ` +
+        `(first half ${signed(firstHalf)} MB, second half ${signed(secondHalf)} MB)`,
     )
     console.log(`REST while probing, no WebSocket client: ${describeLatency(idleLatencies)}`)
     console.log(
@@ -243,6 +249,10 @@ function keepAliveReference(serviceUrl: string): { stop(): Promise<Map<string, n
       return medians
     },
   }
+}
+
+function signed(value: number): string {
+  return `${value >= 0 ? '+' : ''}${value.toFixed(1)}`
 }
 
 function push(map: Map<string, number[]>, key: string, value: number) {
