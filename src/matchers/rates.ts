@@ -1,5 +1,5 @@
 import { describe } from '../errors.js'
-import { formatPercent, formatRate } from '../slo/format.js'
+import { formatPercent, formatRate, fractionMistake } from '../slo/format.js'
 import type { ComplianceRow } from '../types.js'
 import { badInput, guarded, isBudget, type PerfMatcherState, record } from './context.js'
 import { readReceived } from './received.js'
@@ -17,6 +17,8 @@ export const toHaveSuccessRate = guarded(
         `toHaveSuccessRate: the success rate must be a percent from 0 to 100, received ${describe(percent)}`,
       )
     }
+    const fraction = fractionMistake(percent)
+    if (fraction) return badInput(this, `toHaveSuccessRate: received ${fraction}`)
     const measured = readReceived(received)
     if (typeof measured === 'string') return badInput(this, `toHaveSuccessRate: ${measured}`)
 

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net'
 import { envBaseUrl, loadEnv } from '../config/env.js'
 import { invalidOption, PerfConfigError } from '../errors.js'
+import { fractionMistake } from '../slo/format.js'
 import { validateLevels } from '../slo/levels.js'
 import { resolveAlertConfig } from './alerts/config.js'
 import type {
@@ -282,6 +283,8 @@ function checkObjectives(
       if (typeof value !== 'number' || !(value > 0 && value <= 100)) {
         throw invalidOption(`${at}.availability`, value, 'expected a percent in (0, 100]')
       }
+      const fraction = fractionMistake(value)
+      if (fraction) throw invalidOption(`${at}.availability`, value, fraction)
       out.availability = value
     } else {
       throw invalidOption(`${at}.${key}`, value, 'allowed objectives: p50, p95, p99, availability')

@@ -24,6 +24,16 @@ export function formatPercent(value: number): string {
   return `${text}%`
 }
 
+/**
+ * Why a percent such as a success-rate floor looks like a fraction (0 < value < 1), else null.
+ * k6 writes rates as fractions (`rate > 0.99`); here they are percents, and a floor of 0.99%
+ * would pass almost any run, so the value is refused rather than read that way.
+ */
+export function fractionMistake(value: number): string | null {
+  if (!(value > 0 && value < 1)) return null
+  return `${value} would mean ${value}%, not ${Number((value * 100).toFixed(4))}%: give a percent from 1 to 100 (or 0 for no floor)`
+}
+
 /** A bound as written in a unit: `25 ms`, `99.9%`, `50 req/s`. */
 export function formatWithUnit(value: number, unit: string): string {
   if (unit === '%') return formatPercent(value)

@@ -1,4 +1,5 @@
 import { describe, PerfConfigError } from '../errors.js'
+import { fractionMistake } from './format.js'
 
 /** The metrics an objective can bound. Latency keys are in ms. */
 export type ObjectiveKey =
@@ -150,6 +151,8 @@ export function parseObjective(text: string, option = 'objective'): Objective {
     throw fail(`the unit ${unit} does not fit ${metric} (${unitOf(metric)}); `)
   }
   if (metric === 'successRate' && target > 100) throw fail('successRate is a percent, 0..100; ')
+  const fraction = metric === 'successRate' ? fractionMistake(target) : null
+  if (fraction) throw fail(`successRate ${fraction}; `)
 
   return { metric, target, comparator: comparator as Comparator }
 }
@@ -260,6 +263,8 @@ function checkValue(key: ObjectiveKey, value: unknown, option: string): number {
   if (key === 'successRate' && value > 100) {
     throw new PerfConfigError(option, `${option}: got ${value}; expected ${unit}`)
   }
+  const fraction = key === 'successRate' ? fractionMistake(value) : null
+  if (fraction) throw new PerfConfigError(option, `${option}: got ${fraction}`)
   return value
 }
 

@@ -25,6 +25,15 @@ describe('toHaveSuccessRate', () => {
     )
     expect(failure(() => expect(result).not.toHaveSuccessRate(-1))).toMatch(/received -1/)
   })
+
+  it('fails on a fraction, which would be a floor of under 1%', () => {
+    expect(failure(() => expect(result).toHaveSuccessRate(0.99))).toBe(
+      'toHaveSuccessRate: received 0.99 would mean 0.99%, not 99%: give a percent from 1 to 100 (or 0 for no floor)',
+    )
+    expect(failure(() => expect(result).not.toHaveSuccessRate(0.5))).toMatch(/0\.5 would mean/)
+    expect(result).toHaveSuccessRate(0)
+    expect(result).toHaveSuccessRate(1)
+  })
 })
 
 describe('toSustainThroughput', () => {

@@ -127,6 +127,13 @@ describe('resolveMonitorOptions', () => {
       ).message,
     ).toMatch(/availability: got 120; expected a percent/)
     expect(
+      errorOf(() =>
+        resolve({
+          endpoints: [{ name: 'a', url: 'http://x/', objectives: { availability: 0.95 } }],
+        }),
+      ).message,
+    ).toMatch(/availability: got 0.95; 0.95 would mean 0.95%, not 95%/)
+    expect(
       errorOf(() => resolve({ endpoints: [{ name: 'a', url: 'http://x/', method: 'FETCH' }] }))
         .option,
     ).toBe('endpoints[0].method')

@@ -50,6 +50,14 @@ describe('defineObjectives', () => {
     expect(error.message).toContain('percent from 0 to 100')
   })
 
+  it('rejects a success rate written as a fraction, in a row or a k6 string', () => {
+    const error = configError(() => defineObjectives({ checkout: { successRate: 0.999 } }))
+    expect(error.option).toBe('objectives["checkout"].successRate')
+    expect(error.message).toContain('0.999 would mean 0.999%, not 99.9%')
+    expect(() => parseObjective('successRate >= 0.99')).toThrow(/0\.99 would mean 0\.99%/)
+    expect(defineObjectives({ a: { successRate: 0 } }).a?.successRate).toBe(0)
+  })
+
   it('rejects an unknown key such as p96 and lists the allowed keys', () => {
     const error = configError(() => defineObjectives({ '/users': { p96: 300 } as never }))
     expect(error.option).toBe('objectives["/users"].p96')
