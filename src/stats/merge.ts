@@ -11,7 +11,8 @@ import { successRate, throughput } from './result.js'
  * start time plus `t` (rounded to whole seconds) and summed per second; a merged second's
  * percentiles are the highest of the parts' (per-second histograms are not kept), an upper
  * bound rather than an exact value. Host summaries cannot be added and become null unless
- * there is only one part. Results may be given as arguments, arrays, or both.
+ * there is only one part. Results may be given as arguments, arrays, or both, and must share
+ * one model (open or closed).
  */
 export function mergeResults(...results: Array<LoadResult | LoadResult[]>): LoadResult {
   const parts = results.flat()
@@ -27,6 +28,16 @@ export function mergeResults(...results: Array<LoadResult | LoadResult[]>): Load
       )
     }
   })
+  const otherModel = parts.findIndex(part => part.model !== first.model)
+  if (otherModel !== -1) {
+    // An open-model result is judged on corrected latency, which a closed-model one does not
+    // have: merged, the open part's queueing delay would vanish from the verdict.
+    throw new PerfConfigError(
+      `results[${otherModel}]`,
+      `mergeResults: results[${otherModel}] is ${modelName(parts[otherModel]?.model)} result and ` +
+        `results[0] ${modelName(first.model)} one; merge results of one model only`,
+    )
+  }
   if (parts.length === 1) return { ...first }
 
   const raw = decodeHistogram(first.histogram)
@@ -58,7 +69,7 @@ export function mergeResults(...results: Array<LoadResult | LoadResult[]>): Load
   return {
     label: same(parts.map(part => part.label)) ?? parts.map(part => part.label).join(' + '),
     target: first.target,
-    model: same(parts.map(part => part.model)) ?? first.model,
+    model: first.model,
     startedAt: new Date(start).toISOString(),
     durationMs,
     requests,
@@ -77,6 +88,10 @@ export function mergeResults(...results: Array<LoadResult | LoadResult[]>): Load
     host: null,
     settings: { ...first.settings, mergedParts: parts.length },
   }
+}
+
+function modelName(model: LoadResult['model'] | undefined): string {
+  return model === 'open' ? 'an open-model' : 'a closed-model'
 }
 
 function mergeTimelines(parts: LoadResult[], starts: number[], start: number): TimelineEntry[] {

@@ -86,7 +86,20 @@ describe('mergeResults', () => {
       2 * summarize(decodeHistogram(two.histogram)).max,
       -2,
     )
-    expect(mergeResults(resultOf(a, start, 'open'), one).correctedLatencyMs).toBeNull()
+  })
+
+  it('refuses to merge an open-model result with a closed-model one', () => {
+    let error: unknown
+    try {
+      mergeResults(resultOf(a, start, 'open'), one)
+    } catch (caught) {
+      error = caught
+    }
+    expect(error).toBeInstanceOf(PerfConfigError)
+    expect((error as PerfConfigError).option).toBe('results[1]')
+    expect((error as Error).message).toBe(
+      'mergeResults: results[1] is a closed-model result and results[0] an open-model one; merge results of one model only',
+    )
   })
 
   it('accepts arrays, returns a single result unchanged, and rejects nothing at all', () => {
