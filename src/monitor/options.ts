@@ -3,7 +3,7 @@ import { envBaseUrl, loadEnv } from '../config/env.js'
 import { invalidOption, PerfConfigError } from '../errors.js'
 import { fractionMistake } from '../slo/format.js'
 import { validateLevels } from '../slo/levels.js'
-import { resolveAlertConfig } from './alerts/config.js'
+import { MAX_TIMER_MS, rejectUnknownKeys, resolveAlertConfig } from './alerts/config.js'
 import type {
   EndpointObjectives,
   MonitorEndpoint,
@@ -28,6 +28,32 @@ export const MONITOR_DEFAULTS = {
 const NAME = /^[A-Za-z0-9_-]{1,64}$/
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']
 
+/** The longest interval and probe timeout: 24 hours, in ms (both end up in timers). */
+export const MAX_INTERVAL_MS = MAX_TIMER_MS
+
+/** Every key each level of `MonitorOptions` takes; anything else is refused as a typo. */
+const OPTION_KEYS = [
+  'endpoints',
+  'baseUrl',
+  'intervalMs',
+  'port',
+  'host',
+  'token',
+  'redisUrl',
+  'redisPrefix',
+  'maxHistorySize',
+  'probe',
+  'hostResources',
+  'levels',
+  'alerts',
+  'maxClientBufferBytes',
+] as const
+const ENDPOINT_KEYS = ['name', 'method', 'url', 'path', 'body', 'headers', 'objectives'] as const
+const OBJECTIVE_KEYS = ['p50', 'p95', 'p99', 'availability'] as const
+const PROBE_KEYS = ['requests', 'timeoutMs'] as const
+const LEVEL_RESOURCES = ['cpu', 'memory', 'disk'] as const
+const LEVEL_KEYS = ['normal', 'warning', 'critical'] as const
+
 /**
  * Checks every option once, before the monitor starts, and fills the defaults: from the
  * options first, then the environment (`MONITORING_INTERVAL` in seconds, `MONITOR_PORT`,
@@ -42,6 +68,7 @@ export function resolveMonitorOptions(
   if (options === null || typeof options !== 'object') {
     throw invalidOption('options', options, 'expected an object')
   }
+  rejectUnknownKeys(options, OPTION_KEYS, '')
 
   const intervalMs = resolveInterval(options.intervalMs, env.MONITORING_INTERVAL)
   const port = integer('port', options.port ?? envNumber('MONITOR_PORT', env.MONITOR_PORT), {
@@ -56,21 +83,22 @@ export function resolveMonitorOptions(
     options.baseUrl ?? (env === process.env ? envBaseUrl() : env.PERF_BASE_URL),
   )
 
-  const probeRequests = integer('probe.requests', options.probe?.requests, {
+  const probe = section(options.probe, 'probe', PROBE_KEYS)
+  const probeRequests = integer('probe.requests', probe.requests, {
     fallback: MONITOR_DEFAULTS.probeRequests,
     min: 1,
     max: 100,
   })
-  const probeTimeoutMs = positive(
-    'probe.timeoutMs',
-    options.probe?.timeoutMs,
+  const probeTimeoutMs = probeTimeout(
+    probe.timeoutMs,
     Math.min(MONITOR_DEFAULTS.probeTimeoutMs, Math.max(50, Math.floor(intervalMs / 2))),
   )
 
   // The alerting side owns its options' rules; checking them here makes a bad rule fail
   // before the monitor binds a port, with the same messages.
-  const levels = validateLevels(options.levels ?? {}, 'levels')
+  const levels = validateLevels(checkLevelKeys(options.levels), 'levels')
   const checked = resolveAlertConfig({ intervalMs, levels, alerts: options.alerts ?? {} })
+  if (!options.alerts?.notifiers?.length) checkNotifyTimeout(env.ALERT_NOTIFY_TIMEOUT_MS)
   const alerts: ResolvedMonitorOptions['alerts'] = {
     rules: checked.rules,
     defaultRules: checked.defaultRules,
@@ -113,17 +141,92 @@ export function isLoopback(host: string): boolean {
 
 function resolveInterval(value: number | undefined, envSeconds: string | undefined): number {
   if (value !== undefined) {
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < 50) {
-      throw invalidOption('intervalMs', value, 'expected milliseconds, a number >= 50')
+    if (
+      typeof value !== 'number' ||
+      !Number.isFinite(value) ||
+      value < 50 ||
+      value > MAX_INTERVAL_MS
+    ) {
+      throw invalidOption(
+        'intervalMs',
+        value,
+        `expected milliseconds, a number from 50 to ${MAX_INTERVAL_MS} (24 h)`,
+      )
     }
     return value
   }
   if (envSeconds === undefined || envSeconds.trim() === '') return MONITOR_DEFAULTS.intervalMs
   const seconds = Number(envSeconds)
-  if (!Number.isFinite(seconds) || seconds < 0.05) {
-    throw invalidOption('MONITORING_INTERVAL', envSeconds, 'expected seconds, a number >= 0.05')
+  if (!Number.isFinite(seconds) || seconds < 0.05 || seconds > MAX_INTERVAL_MS / 1000) {
+    throw invalidOption(
+      'MONITORING_INTERVAL',
+      envSeconds,
+      `expected seconds, a number from 0.05 to ${MAX_INTERVAL_MS / 1000} (24 h)`,
+    )
   }
   return Math.round(seconds * 1000)
+}
+
+/** The probe's request timeout; it also sets the probe's backstop timer (timeout + 1 s). */
+function probeTimeout(value: unknown, fallback: number): number {
+  if (value === undefined) return fallback
+  if (
+    typeof value !== 'number' ||
+    !Number.isFinite(value) ||
+    value <= 0 ||
+    value > MAX_INTERVAL_MS
+  ) {
+    throw invalidOption(
+      'probe.timeoutMs',
+      value,
+      `expected milliseconds, a number > 0 and at most ${MAX_INTERVAL_MS} (24 h)`,
+    )
+  }
+  return value
+}
+
+/**
+ * Without configured notifiers the alerting side builds them from the environment; their
+ * timeout ends up in a timer, so it gets the same bound here, before anything starts (the
+ * notifiers check the rest of it).
+ */
+function checkNotifyTimeout(value: string | undefined): void {
+  if (value === undefined || value.trim() === '') return
+  const ms = Number(value)
+  if (Number.isFinite(ms) && ms > MAX_TIMER_MS) {
+    throw invalidOption(
+      'ALERT_NOTIFY_TIMEOUT_MS',
+      value,
+      `expected milliseconds, at most ${MAX_TIMER_MS} (24 h)`,
+    )
+  }
+}
+
+/** An optional object option with a known set of keys; `{}` when absent. */
+function section<K extends string>(
+  value: unknown,
+  at: string,
+  keys: readonly K[],
+): Partial<Record<K, unknown>> {
+  if (value === undefined) return {}
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw invalidOption(at, value, `expected an object { ${keys.join(', ')} }`)
+  }
+  rejectUnknownKeys(value, keys, at)
+  return value as Partial<Record<K, unknown>>
+}
+
+/** Checks the keys of `levels` and each resource's bands; the values `validateLevels` checks. */
+function checkLevelKeys(levels: unknown): unknown {
+  if (levels === undefined) return {}
+  if (levels === null || typeof levels !== 'object' || Array.isArray(levels)) return levels
+  rejectUnknownKeys(levels, LEVEL_RESOURCES, 'levels')
+  for (const [resource, bands] of Object.entries(levels)) {
+    if (bands !== null && typeof bands === 'object' && !Array.isArray(bands)) {
+      rejectUnknownKeys(bands, LEVEL_KEYS, `levels.${resource}`)
+    }
+  }
+  return levels
 }
 
 function resolveHost(value: string | undefined): string {
@@ -186,6 +289,7 @@ function resolveEndpoints(
     if (endpoint === null || typeof endpoint !== 'object') {
       throw invalidOption(at, endpoint, 'expected an object { name, method?, url or path }')
     }
+    rejectUnknownKeys(endpoint, ENDPOINT_KEYS, at)
     const name = endpoint.name
     if (typeof name !== 'string' || !NAME.test(name)) {
       throw invalidOption(`${at}.name`, name, 'expected 1 to 64 letters, digits, "_" or "-"')
@@ -275,20 +379,19 @@ function checkObjectives(
       'expected { p50?, p95?, p99? (ms), availability? (percent) }',
     )
   }
+  rejectUnknownKeys(objectives, OBJECTIVE_KEYS, at)
   const out: EndpointObjectives = {}
-  for (const [key, value] of Object.entries(objectives)) {
-    if (key === 'p50' || key === 'p95' || key === 'p99') {
-      out[key] = positive(`${at}.${key}`, value, 0)
-    } else if (key === 'availability') {
-      if (typeof value !== 'number' || !(value > 0 && value <= 100)) {
-        throw invalidOption(`${at}.availability`, value, 'expected a percent in (0, 100]')
-      }
-      const fraction = fractionMistake(value)
-      if (fraction) throw invalidOption(`${at}.availability`, value, fraction)
-      out.availability = value
-    } else {
-      throw invalidOption(`${at}.${key}`, value, 'allowed objectives: p50, p95, p99, availability')
+  for (const key of ['p50', 'p95', 'p99'] as const) {
+    if (objectives[key] !== undefined) out[key] = positive(`${at}.${key}`, objectives[key], 0)
+  }
+  const availability = objectives.availability
+  if (availability !== undefined) {
+    if (typeof availability !== 'number' || !(availability > 0 && availability <= 100)) {
+      throw invalidOption(`${at}.availability`, availability, 'expected a percent in (0, 100]')
     }
+    const fraction = fractionMistake(availability)
+    if (fraction) throw invalidOption(`${at}.availability`, availability, fraction)
+    out.availability = availability
   }
   return out
 }

@@ -171,4 +171,160 @@ describe('resolveMonitorOptions', () => {
       }),
     ).toThrow(/comparator/)
   })
+
+  it('refuses an unknown key at every level, naming its full path and the nearest name', () => {
+    const endpoint = { name: 'api', url: 'http://127.0.0.1:1/' }
+    const rule = {
+      name: 'r',
+      severity: 'high' as const,
+      component: 'api',
+      metric: 'p95',
+      comparator: '>' as const,
+      threshold: 100,
+    }
+    const cases: Array<[unknown, string, string]> = [
+      [{ intervall: 2000 }, 'intervall', 'did you mean intervalMs?'],
+      [
+        { endpoints: [{ ...endpoint, objective: { p95: 5 } }] },
+        'endpoints[0].objective',
+        'did you mean objectives?',
+      ],
+      [
+        { endpoints: [endpoint, { ...endpoint, name: 'b', objectives: { p96: 5 } }] },
+        'endpoints[1].objectives.p96',
+        'did you mean p95?',
+      ],
+      [{ probe: { timeout: 100 } }, 'probe.timeout', 'did you mean timeoutMs?'],
+      [{ levels: { cpuu: { warning: 60 } } }, 'levels.cpuu', 'did you mean cpu?'],
+      [
+        { levels: { memory: { warn: 60 } } },
+        'levels.memory.warn',
+        'allowed: normal, warning, critical',
+      ],
+      [
+        { alerts: { repeatInterval: 1000 } },
+        'alerts.repeatInterval',
+        'did you mean repeatIntervalMs?',
+      ],
+      [
+        { alerts: { rules: [{ ...rule, treshold: 5 }] } },
+        'alerts.rules[0].treshold',
+        'did you mean threshold?',
+      ],
+      [
+        { alerts: { notifiers: [{ kind: 'slack', webhookURL: 'https://hooks.example/x' }] } },
+        'alerts.notifiers[0].webhookURL',
+        'did you mean webhookUrl?',
+      ],
+      [
+        { alerts: { notifiers: [{ kind: 'webhook', url: 'https://h.example/', header: {} }] } },
+        'alerts.notifiers[0].header',
+        'did you mean headers?',
+      ],
+      [
+        { alerts: { notifiers: [{ kind: 'slak', webhookUrl: 'https://hooks.example/x' }] } },
+        'alerts.notifiers[0].kind',
+        'did you mean slack?',
+      ],
+    ]
+    for (const [options, option, hint] of cases) {
+      const error = errorOf(() => resolve(options as Parameters<typeof resolve>[0]))
+      expect(error.option).toBe(option)
+      expect(error.message).toContain(option)
+      expect(error.message).toContain(hint)
+    }
+    expect(errorOf(() => resolve({ intervall: 2000 } as never)).message).toMatch(
+      /^intervall: unknown option; did you mean intervalMs\? allowed: endpoints, baseUrl, intervalMs,/,
+    )
+    // A key far from every name gets the allowed list, without a guess.
+    expect(errorOf(() => resolve({ colour: 'red' } as never)).message).toMatch(
+      /^colour: unknown option; allowed: /,
+    )
+    // createMonitor checks the same way, before anything binds.
+    expect(() => createMonitor({ intervall: 2000 } as never)).toThrow(/intervall: unknown option/)
+  })
+
+  it('keeps every documented key, notifier tuning included', () => {
+    const o = resolve({
+      endpoints: [
+        {
+          name: 'api',
+          method: 'POST',
+          url: 'http://127.0.0.1:1/x',
+          body: { a: 1 },
+          headers: { 'x-key': 'v' },
+          objectives: { p50: 10, p95: 20, p99: 30, availability: 99 },
+        },
+      ],
+      probe: { requests: 2, timeoutMs: 300 },
+      levels: { cpu: { normal: 30, warning: 60, critical: 80 } },
+      alerts: {
+        defaultRules: false,
+        forMs: 0,
+        repeatIntervalMs: 0,
+        notifiers: [
+          {
+            kind: 'pagerduty',
+            routingKey: 'key-1234',
+            url: 'https://events.example/v2/enqueue',
+            source: 'host-a',
+            name: 'pd',
+            minSeverity: 'high',
+            timeoutMs: 2000,
+            retries: 1,
+            backoffMs: 100,
+            maxBackoffMs: 1000,
+            maxRetryAfterMs: 5000,
+            queueSize: 10,
+          } as never,
+        ],
+      },
+    })
+    expect(o.endpoints[0]?.objectives).toEqual({ p50: 10, p95: 20, p99: 30, availability: 99 })
+    expect(o.probe).toEqual({ requests: 2, timeoutMs: 300 })
+    expect(o.levels.cpu).toEqual({ normal: 30, warning: 60, critical: 80 })
+    expect(o.alerts.notifiers).toHaveLength(1)
+  })
+
+  it('bounds every duration that ends up in a timer at 24 hours', () => {
+    const day = 86_400_000
+    expect(resolve({ intervalMs: day }).intervalMs).toBe(day)
+    const interval = errorOf(() => resolve({ intervalMs: 1e12 }))
+    expect(interval.option).toBe('intervalMs')
+    expect(interval.message).toBe(
+      'intervalMs: got 1000000000000; expected milliseconds, a number from 50 to 86400000 (24 h)',
+    )
+    expect(resolve({}, { MONITORING_INTERVAL: '86400' }).intervalMs).toBe(day)
+    const env = errorOf(() => resolve({}, { MONITORING_INTERVAL: '86401' }))
+    expect(env.message).toBe(
+      'MONITORING_INTERVAL: got "86401"; expected seconds, a number from 0.05 to 86400 (24 h)',
+    )
+    expect(errorOf(() => resolve({}, { MONITORING_INTERVAL: '1e999' })).option).toBe(
+      'MONITORING_INTERVAL',
+    )
+
+    const probe = errorOf(() => resolve({ probe: { timeoutMs: day + 1 } }))
+    expect(probe.option).toBe('probe.timeoutMs')
+    expect(probe.message).toMatch(/at most 86400000 \(24 h\)$/)
+    expect(resolve({ probe: { timeoutMs: day } }).probe.timeoutMs).toBe(day)
+
+    const notifier = (patch: Record<string, unknown>) => () =>
+      resolve({
+        alerts: {
+          notifiers: [{ kind: 'webhook', url: 'https://hook.example/', ...patch } as never],
+        },
+      })
+    for (const key of ['timeoutMs', 'backoffMs', 'maxBackoffMs', 'maxRetryAfterMs']) {
+      const error = errorOf(notifier({ [key]: 1e12 }))
+      expect(error.option).toBe(`alerts.notifiers[0].${key}`)
+      expect(error.message).toMatch(/allowed: a number of ms from [01] to 86400000 \(24 h\)$/)
+    }
+    expect(errorOf(notifier({ timeoutMs: 0 })).option).toBe('alerts.notifiers[0].timeoutMs')
+    expect(() => notifier({ timeoutMs: day })()).not.toThrow()
+
+    expect(errorOf(() => resolve({}, { ALERT_NOTIFY_TIMEOUT_MS: String(day + 1) })).option).toBe(
+      'ALERT_NOTIFY_TIMEOUT_MS',
+    )
+    expect(() => resolve({}, { ALERT_NOTIFY_TIMEOUT_MS: '5000' })).not.toThrow()
+  })
 })

@@ -1,4 +1,5 @@
 import { describe, invalidOption, PerfConfigError } from '../../errors.js'
+import { closestName } from '../../load/suggest.js'
 import { validateLevels } from '../../slo/levels.js'
 import type { LevelThresholds } from '../../types.js'
 import type { Notifier } from '../notifiers/types.js'
@@ -76,6 +77,57 @@ export const BUILT_IN_RULES = [
 const FOUR_HOURS_MS = 4 * 60 * 60 * 1000
 
 /**
+ * The longest duration an option that ends up in a timer may take: 24 hours. Node clamps a
+ * timer above 2^31 - 1 ms (about 24.8 days) to 1 ms, so an unbounded value would fire at once,
+ * again and again, instead of waiting.
+ */
+export const MAX_TIMER_MS = 24 * 60 * 60 * 1000
+
+const ALERT_KEYS = ['rules', 'defaultRules', 'forMs', 'repeatIntervalMs', 'notifiers'] as const
+const RULE_KEYS = [
+  'name',
+  'severity',
+  'component',
+  'metric',
+  'comparator',
+  'threshold',
+  'clearThreshold',
+  'forMs',
+  'summary',
+] as const
+const TUNING_KEYS = [
+  'latencyClearRatio',
+  'resourceHysteresis',
+  'errorRateAbove',
+  'errorRateClear',
+  'downClearAvailability',
+  'anomalies',
+  'anomalyWindowMs',
+  'predictions',
+] as const
+const NOTIFIER_KINDS = ['slack', 'pagerduty', 'webhook'] as const
+/** What every notifier takes beside its kind's own keys (`NotifierOptions`). */
+const NOTIFIER_OPTION_KEYS = [
+  'kind',
+  'name',
+  'minSeverity',
+  'timeoutMs',
+  'retries',
+  'backoffMs',
+  'maxBackoffMs',
+  'maxRetryAfterMs',
+  'queueSize',
+  'random',
+] as const
+const NOTIFIER_KEYS: Record<(typeof NOTIFIER_KINDS)[number], readonly string[]> = {
+  slack: ['webhookUrl', ...NOTIFIER_OPTION_KEYS],
+  pagerduty: ['routingKey', 'url', 'source', ...NOTIFIER_OPTION_KEYS],
+  webhook: ['url', 'headers', ...NOTIFIER_OPTION_KEYS],
+}
+/** Notifier options that end up in a timer (the request timeout, the backoff sleeps). */
+const NOTIFIER_DURATIONS = ['timeoutMs', 'backoffMs', 'maxBackoffMs', 'maxRetryAfterMs'] as const
+
+/**
  * Fills defaults and checks every alert option before any rule runs. Throws
  * `PerfConfigError` naming the option (`alerts.rules[1].comparator`), the value and what is
  * allowed.
@@ -86,6 +138,11 @@ export function resolveAlertConfig(options: AlertManagerOptions = {}): AlertConf
     throw invalidOption('intervalMs', intervalMs, 'allowed: a number of ms greater than 0')
   }
   const alerts = options.alerts ?? {}
+  if (alerts === null || typeof alerts !== 'object' || Array.isArray(alerts)) {
+    throw invalidOption('alerts', alerts, 'allowed: { rules?, defaultRules?, forMs?, ... }')
+  }
+  rejectUnknownKeys(alerts, ALERT_KEYS, 'alerts')
+  checkNotifiers(alerts.notifiers ?? [])
   const forMs = nonNegative(alerts.forMs ?? 2 * intervalMs, 'alerts.forMs')
   const repeatIntervalMs = nonNegative(
     alerts.repeatIntervalMs ?? FOUR_HOURS_MS,
@@ -103,7 +160,57 @@ export function resolveAlertConfig(options: AlertManagerOptions = {}): AlertConf
   }
 }
 
+/**
+ * Throws `PerfConfigError` for the first key of `value` not in `known`, naming its full path
+ * (`alerts.rules[0].treshold`) and the nearest known name when one is close enough to be a
+ * typo: a misspelt option would otherwise be ignored and its default used in silence.
+ */
+export function rejectUnknownKeys(value: object, known: readonly string[], at: string): void {
+  for (const key of Object.keys(value)) {
+    if (known.includes(key)) continue
+    const option = at ? `${at}.${key}` : key
+    const guess = closestName(key, known)
+    throw new PerfConfigError(
+      option,
+      `${option}: unknown option; ${guess ? `did you mean ${guess}? ` : ''}allowed: ${known.join(', ')}`,
+    )
+  }
+}
+
+/**
+ * Checks what the notifiers themselves cannot name in full: the kind, unknown keys, and the
+ * durations that end up in timers. The rest (URLs, keys, retries) the notifiers check.
+ */
+function checkNotifiers(notifiers: unknown): void {
+  if (!Array.isArray(notifiers)) {
+    throw invalidOption('alerts.notifiers', notifiers, 'allowed: an array of notifier configs')
+  }
+  notifiers.forEach((notifier: unknown, index) => {
+    const at = `alerts.notifiers[${index}]`
+    if (notifier === null || typeof notifier !== 'object' || Array.isArray(notifier)) {
+      throw invalidOption(at, notifier, "allowed: { kind: 'slack' | 'pagerduty' | 'webhook', ... }")
+    }
+    const config = notifier as Record<string, unknown>
+    const kind = config.kind as (typeof NOTIFIER_KINDS)[number]
+    if (!NOTIFIER_KINDS.includes(kind)) {
+      const guess = typeof kind === 'string' ? closestName(kind, NOTIFIER_KINDS) : undefined
+      throw invalidOption(
+        `${at}.kind`,
+        kind,
+        `${guess ? `did you mean ${guess}? ` : ''}allowed: ${NOTIFIER_KINDS.join(', ')}`,
+      )
+    }
+    rejectUnknownKeys(config, NOTIFIER_KEYS[kind], at)
+    for (const key of NOTIFIER_DURATIONS) {
+      if (config[key] !== undefined) {
+        timerDuration(config[key], `${at}.${key}`, key === 'timeoutMs' ? 1 : 0)
+      }
+    }
+  })
+}
+
 function resolveTuning(tuning: RuleTuning, intervalMs: number): Required<RuleTuning> {
+  rejectUnknownKeys(tuning, TUNING_KEYS, 'tuning')
   const resolved: Required<RuleTuning> = {
     latencyClearRatio: tuning.latencyClearRatio ?? 0.9,
     resourceHysteresis: tuning.resourceHysteresis ?? 5,
@@ -142,6 +249,7 @@ function validateRules(rules: AlertRule[], forMs: number): AlertRule[] {
     if (rule === null || typeof rule !== 'object') {
       throw invalidOption(at, rule, 'allowed: { name, severity, component, metric, ... }')
     }
+    rejectUnknownKeys(rule, RULE_KEYS, at)
     text(rule.name, `${at}.name`)
     if ((BUILT_IN_RULES as readonly string[]).includes(rule.name) || names.has(rule.name)) {
       throw new PerfConfigError(
@@ -188,6 +296,18 @@ function defaultClear(threshold: number, comparator: '>' | '<'): number {
 function nonNegative(value: number, option: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
     throw invalidOption(option, value, 'allowed: a number of ms, 0 or more')
+  }
+  return value
+}
+
+/** A duration that ends up in a timer: `min` to `MAX_TIMER_MS`. */
+function timerDuration(value: unknown, option: string, min: number): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > MAX_TIMER_MS) {
+    throw invalidOption(
+      option,
+      value,
+      `allowed: a number of ms from ${min} to ${MAX_TIMER_MS} (24 h)`,
+    )
   }
   return value
 }
