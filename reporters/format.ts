@@ -1,3 +1,4 @@
+import { responsesOf } from '../src/stats/result.js'
 import type { ComplianceRow, ScenarioRecord } from '../src/types.js'
 
 /** An objective column of the compliance table. */
@@ -52,10 +53,16 @@ export function measured(scenario: ScenarioRecord, metric: string): number | nul
 /**
  * The latency objectives judge by default, so a figure shown beside a verdict is the one the
  * verdict was made on: corrected (from the scheduled arrival) for open-model scenarios, raw
- * for closed ones.
+ * for closed ones. Undefined when no request got a response: its zeros measured nothing.
  */
 export function judgedLatency(scenario: ScenarioRecord): ScenarioRecord['latencyMs'] | undefined {
+  if (!hasResponses(scenario)) return undefined
   return scenario.correctedLatencyMs ?? scenario.latencyMs
+}
+
+/** Whether any request of the scenario got a response (a record without status codes: yes). */
+export function hasResponses(scenario: ScenarioRecord): boolean {
+  return !scenario.statusCodes || responsesOf(scenario) > 0
 }
 
 /** The unit a metric is shown in when no row names it. */

@@ -7,6 +7,7 @@ import {
   formatCount,
   formatMs,
   formatValue,
+  hasResponses,
   round,
 } from '../format.js'
 import type { ScenarioChartData } from './chart-data.js'
@@ -98,12 +99,15 @@ function warnings(scenario: ScenarioRecord): string {
 function latencyTable(scenario: ScenarioRecord): string {
   const raw = scenario.latencyMs
   if (!raw) return ''
+  if (!hasResponses(scenario)) {
+    return '<h4>Latency</h4><p class="muted">No request got a response, so no latency was measured.</p>'
+  }
   const corrected = scenario.correctedLatencyMs
   const head = LATENCY_KEYS.map(key => `<th class="num">${key}</th>`).join('')
   const line = (label: string, summary: LatencySummary) =>
     `<tr><th>${label}</th>${LATENCY_KEYS.map(key => `<td class="num">${e(formatMs(summary[key]))}</td>`).join('')}</tr>`
   return `<h4>Latency</h4><div class="table-wrap"><table class="latency"><thead><tr><th></th>${head}</tr></thead><tbody>${line(
-    corrected ? 'raw (from send)' : 'latency',
+    corrected ? 'raw (from write)' : 'latency',
     raw,
   )}${corrected ? line('corrected (from schedule)', corrected) : ''}</tbody></table></div>`
 }

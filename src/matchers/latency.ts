@@ -1,4 +1,5 @@
 import { describe } from '../errors.js'
+import { answered } from '../slo/evaluate.js'
 import { formatMs, formatWithUnit } from '../slo/format.js'
 import type { ComplianceRow } from '../types.js'
 import {
@@ -56,8 +57,8 @@ function meetPercentile(
   if (actual === null) {
     record(this, [row(measured.label, p, budget, null, Boolean(this.isNot), false)])
     const reason =
-      measured.kind === 'result' && measured.result?.requests.total === 0
-        ? 'no request completed'
+      measured.kind === 'result' && measured.result && answered(measured.result) === 0
+        ? 'no request got a response'
         : `the result carries no histogram to read ${percentileName(p)} from`
     return badInput(
       this,

@@ -1,7 +1,7 @@
 import hdr from 'hdr-histogram-js'
 import { describe } from '../errors.js'
 import type { EvaluableResult } from '../slo/evaluate.js'
-import { latencySummary } from '../slo/evaluate.js'
+import { answered, latencySummary } from '../slo/evaluate.js'
 import { formatCount, formatMs, formatPercent } from '../slo/format.js'
 import { PERCENTILE_KEYS } from '../slo/objectives.js'
 import type { LatencySummary, LoadResult } from '../types.js'
@@ -66,7 +66,7 @@ function fromResult(result: LoadResult): Measured {
     result,
     corrected,
     percentile(p, mode) {
-      if (result.requests.total === 0) return null
+      if (answered(result) === 0) return null
       const key = SUMMARY_PERCENTILES[String(p)]
       if (key) return latencySummary(result, mode)[key]
       const encoded = corrected(mode) ? result.correctedHistogram : result.histogram

@@ -1,4 +1,5 @@
 import { describe, PerfConfigError } from '../errors.js'
+import { responsesOf } from '../stats/result.js'
 import type { ComplianceRow, LatencySummary, LoadResult } from '../types.js'
 import {
   type Comparator,
@@ -23,8 +24,28 @@ export type EvaluableResult = Pick<
 > & {
   /** The scenario's label; compliance rows carry it and a table row is picked by it. */
   label?: string
-  /** When `total` is 0 nothing completed, so latency objectives cannot be met. */
+  /** Requests that got a response. When none did, latency objectives cannot be met. */
+  responses?: number
+  /** A result's responses by status: counted when `responses` is absent. */
+  statusCodes?: Record<string, number>
+  /** A measured function's calls are counted instead of status codes. */
+  target?: LoadResult['target']
+  /** Counted when neither of the above is there (a plain array of samples). */
   requests?: { total: number }
+}
+
+/**
+ * How many requests of `result` got a response, or null when it cannot tell. A run whose
+ * requests were all refused, reset or timed out has latency figures of 0 that measured
+ * nothing, so they must not meet an objective.
+ */
+export function answered(result: EvaluableResult): number | null {
+  if (result.responses !== undefined) return result.responses
+  const requests = result.requests
+  if (result.statusCodes && requests) {
+    return responsesOf({ statusCodes: result.statusCodes, requests, target: result.target })
+  }
+  return requests?.total ?? null
 }
 
 /** Objectives as `evaluate` accepts them: a table keyed by label, one row, or k6 strings. */
@@ -46,7 +67,7 @@ export interface EvaluateOptions {
 /**
  * Judges a result against objectives and returns one compliance row per objective, in the
  * order p50, p90, p95, p99, p999, max, successRate, throughput. A latency objective on a
- * result where nothing completed, or any value that is not a finite number, has
+ * result where no request got a response, or any value that is not a finite number, has
  * `actual: null` and fails. Throws `PerfConfigError` on
  * invalid objectives or when a table has no row for the result's label.
  */
@@ -101,7 +122,7 @@ export function measuredValue(
 ): number | null {
   if (metric === 'successRate') return finite(result.successRate)
   if (metric === 'throughput') return finite(result.throughputRps)
-  if (result.requests && result.requests.total === 0) return null
+  if (answered(result) === 0) return null
   const summary = latencySummary(result, latency)
   return finite(summary[metric as keyof LatencySummary])
 }

@@ -74,7 +74,7 @@ export function mergeResults(...results: Array<LoadResult | LoadResult[]>): Load
     durationMs,
     requests,
     successRate: successRate(requests.succeeded, requests.total, requests.dropped + interrupted),
-    throughputRps: throughput(requests.total, durationMs),
+    throughputRps: throughput(raw.totalCount, durationMs),
     latencyMs: summarize(raw),
     correctedLatencyMs: corrected ? summarize(corrected) : null,
     statusCodes: sumRecords(parts.map(part => part.statusCodes)),

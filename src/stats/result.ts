@@ -29,7 +29,8 @@ export function buildResult(recorder: Recorder, context: ResultContext): LoadRes
     durationMs: round(context.durationMs, 3),
     requests: { total, succeeded, failed, dropped },
     successRate: successRate(succeeded, total, dropped + (context.interrupted ?? 0)),
-    throughputRps: throughput(total, context.durationMs),
+    // Throughput counts answered requests: a refused or timed-out request was not served.
+    throughputRps: throughput(recorder.raw.totalCount, context.durationMs),
     latencyMs: summarize(recorder.raw),
     correctedLatencyMs: recorder.corrected ? summarize(recorder.corrected) : null,
     statusCodes: recorder.statusCodes(),
@@ -50,6 +51,8 @@ export interface WindowSummary {
   label: string
   model: 'closed' | 'open'
   requests: { total: number; succeeded: number; failed: number; dropped: number }
+  /** Requests that got a response (any status): those latency and throughput count. */
+  responses: number
   successRate: number
   throughputRps: number
   latencyMs: LatencySummary
@@ -73,13 +76,15 @@ export function summarizeWindow(
     dropped += second.dropped
   }
   const corrected = seconds.every(second => second.corrected !== null)
+  const raw = addHistograms(seconds.map(second => second.raw))
   return {
     label,
     model,
     requests: { total, succeeded, failed, dropped },
+    responses: raw.totalCount,
     successRate: successRate(succeeded, total, dropped),
-    throughputRps: throughput(total, seconds.length * 1000),
-    latencyMs: summarize(addHistograms(seconds.map(second => second.raw))),
+    throughputRps: throughput(raw.totalCount, seconds.length * 1000),
+    latencyMs: summarize(raw),
     correctedLatencyMs:
       corrected && seconds.length > 0
         ? summarize(addHistograms(seconds.map(second => second.corrected!)))
@@ -97,6 +102,20 @@ export function summarizeWindow(
 export function successRate(succeeded: number, total: number, unanswered = 0): number {
   if (total === 0) return unanswered > 0 ? 0 : 100
   return (succeeded / total) * 100
+}
+
+/**
+ * Requests that got a response, of any status: the requests a latency was measured for and
+ * throughput counts. Refused, reset and timed-out requests are in `requests.failed` only. A
+ * measured function has no status codes: each of its calls, returned or thrown, was timed.
+ */
+export function responsesOf(
+  result: Pick<LoadResult, 'statusCodes'> & { requests: { total: number }; target?: ResultTarget },
+): number {
+  if (result.target?.kind === 'function') return result.requests.total
+  let count = 0
+  for (const n of Object.values(result.statusCodes)) count += n
+  return count
 }
 
 /** Requests per second over `durationMs`; 0 for an empty duration. Not rounded. */

@@ -62,9 +62,27 @@ describe('latency matchers on a LoadResult', () => {
   })
 
   it('fail latency objectives when nothing completed, also under .not', () => {
-    const empty = makeResult({ requests: { total: 0, succeeded: 0, failed: 0, dropped: 5 } })
-    expect(failure(() => expect(empty).toMeetP95(100))).toMatch(/no request completed/)
-    expect(failure(() => expect(empty).not.toMeetP95(100))).toMatch(/no request completed/)
+    const empty = makeResult({
+      requests: { total: 0, succeeded: 0, failed: 0, dropped: 5 },
+      statusCodes: {},
+    })
+    expect(failure(() => expect(empty).toMeetP95(100))).toMatch(/no request got a response/)
+    expect(failure(() => expect(empty).not.toMeetP95(100))).toMatch(/no request got a response/)
+  })
+
+  it('fail latency objectives when every request timed out or was refused', () => {
+    const unanswered = makeResult({
+      requests: { total: 8, succeeded: 0, failed: 8, dropped: 0 },
+      successRate: 0,
+      statusCodes: {},
+      errors: { timeout: 8 },
+    })
+    expect(failure(() => expect(unanswered).toMeetP95(50))).toMatch(
+      /p95 latency ≤ 50 ms, but it could not be measured: no request got a response/,
+    )
+    expect(failure(() => expect(unanswered).toMeetPercentile(97, 50))).toMatch(
+      /no request got a response/,
+    )
   })
 })
 

@@ -24,6 +24,20 @@ function report() {
 }
 
 describe('renderConsole', () => {
+  test('a scenario whose requests all failed without a response shows no latency figures', () => {
+    const r = syntheticReport(1, { seconds: 3 })
+    const dead = r.scenarios[0]!
+    dead.statusCodes = {}
+    dead.errors = { ECONNREFUSED: dead.requests.total }
+    const row = renderConsole(r, { color: false })
+      .split('\n')
+      .find(line => /^ {2}GET \/api\/items/.test(line))!
+    expect(row).toBeDefined()
+    // p50, p95 and p99 read as dashes, not as "0 ms" that measured nothing.
+    expect(row).toMatch(/ – +– +– /)
+    expect(row).not.toMatch(/\d ms/)
+  })
+
   test('plain text: one aligned row per scenario, marks, host levels, warnings, totals, files', () => {
     const text = renderConsole(report(), { color: false, files: ['reports/perf-report.json'] })
     expect(text).not.toContain('\u001b[')

@@ -113,10 +113,39 @@ describe('evaluate', () => {
     const result = makeResult({
       requests: { total: 0, succeeded: 0, failed: 0, dropped: 40 },
       latencyMs: latency({ p50: 0, p95: 0, p99: 0, max: 0 }),
+      statusCodes: {},
+      errors: {},
     })
     const rows = evaluate(result, { p95: 300, successRate: 99 })
     expect(rows[0]).toMatchObject({ metric: 'p95', actual: null, passed: false })
     expect(rows[1]).toMatchObject({ metric: 'successRate', passed: true })
+  })
+
+  it('fails latency objectives when every request failed without a response', () => {
+    // A closed port: thousands of refused connections, no response, latency figures of 0.
+    const refused = makeResult({
+      requests: { total: 23_146, succeeded: 0, failed: 23_146, dropped: 0 },
+      successRate: 0,
+      throughputRps: 0,
+      latencyMs: latency({ p50: 0, p95: 0, p99: 0, max: 0 }),
+      statusCodes: {},
+      errors: { ECONNREFUSED: 23_146 },
+    })
+    const rows = evaluate(refused, { p95: 50, p99: 10, throughput: 100 })
+    expect(rows.map(row => [row.metric, row.actual, row.passed])).toEqual([
+      ['p95', null, false],
+      ['p99', null, false],
+      ['throughput', 0, false],
+    ])
+  })
+
+  it('judges a measured function by its calls, which have no status codes', () => {
+    const calls = makeResult({
+      target: { kind: 'function', name: 'noop' },
+      statusCodes: {},
+      errors: {},
+    })
+    expect(evaluate(calls, { p95: 300 })[0]).toMatchObject({ actual: 31.2, passed: true })
   })
 
   it('rejects an unknown latency mode', () => {
