@@ -1,4 +1,4 @@
-import type { AnomalyDirection, Series } from '../insights/index.js'
+import type { AnomalyDirection, ForecastPoint, Series, SeriesPoint } from '../insights/index.js'
 import { detectAnomalies, findTrend, forecast, timeToThreshold } from '../insights/index.js'
 import { splitSeriesKey } from './history/series.js'
 import type { HistoryStore } from './history/store.js'
@@ -21,8 +21,37 @@ export const ANALYSIS_POINTS = 720
 const RECENT_POINTS = 10
 /** At most this many anomalies are reported, the most extreme first. */
 const MAX_ANOMALIES = 20
-/** Fewer points than this give no trend, anomaly or forecast. */
-const MIN_POINTS = 10
+
+/**
+ * A forecast, a trend or an anomaly needs this many points spanning `MIN_ANALYSIS_MINUTES`.
+ * A forecast an hour ahead from half a minute of history multiplies the noise between two
+ * points a thousandfold; the median and spread of ten points move with every sample.
+ */
+export const MIN_ANALYSIS_POINTS = 30
+/** See `MIN_ANALYSIS_POINTS`, minutes. */
+export const MIN_ANALYSIS_MINUTES = 5
+/**
+ * The newest history a forecast's trend and a threshold crossing rest on, seconds. The
+ * forecast carries a trend only when a line through it explains at least half of its
+ * variance (R² ≥ 0.5, `findTrend`'s default); otherwise it forecasts the smoothed level.
+ */
+const TREND_WINDOW_SECONDS = 3600
+
+/**
+ * The smallest spread (standard deviation) an anomaly is measured in: a tenth of the level,
+ * and never less than the unit's floor in `ANOMALY_SPREAD_FLOORS`. A flat series has a median
+ * absolute deviation near 0, so without a floor a move of a few bytes per second reads as
+ * thousands of standard deviations. At the 3.5 cut-off a move must pass 3.5 floors (17.5 ms,
+ * 3.5 percentage points, 35 kB/s) to count.
+ */
+export const ANOMALY_RELATIVE_SPREAD = 0.1
+/** See `ANOMALY_RELATIVE_SPREAD`; by unit, in that unit (`''`: load average, custom values). */
+export const ANOMALY_SPREAD_FLOORS: Readonly<Record<string, number>> = {
+  ms: 5,
+  '%': 1,
+  'B/s': 10_000,
+  '': 1,
+}
 
 /** The unit of a series metric (`''` for load and custom metrics). */
 export function unitOf(component: string, metric: string): string {
@@ -33,6 +62,8 @@ export function unitOf(component: string, metric: string): string {
 /**
  * Anomalies (robust z and EWMA, INSIGHTS' `detectAnomalies`) among each series' newest
  * points, and meaningful trends (`findTrend`), over the last `ANALYSIS_POINTS` of history.
+ * A series shorter than `MIN_ANALYSIS_POINTS` or `MIN_ANALYSIS_MINUTES` gives neither, and
+ * no point is judged against fewer than `MIN_ANALYSIS_POINTS` before it.
  */
 export function analyse(history: HistoryStore, now = Date.now()): MonitorInsights {
   const anomalies: MonitorAnomaly[] = []
@@ -41,7 +72,7 @@ export function analyse(history: HistoryStore, now = Date.now()): MonitorInsight
 
   for (const key of history.series()) {
     const points = window(history, key)
-    if (points.length < MIN_POINTS) continue
+    if (!longEnough(points)) continue
     const { component, metric } = splitSeriesKey(key)
     const unit = unitOf(component, metric)
     const t0 = (points[0] as HistoryPoint).t
@@ -53,11 +84,14 @@ export function analyse(history: HistoryStore, now = Date.now()): MonitorInsight
       metric,
       unit,
       direction: directionOf(component, metric),
+      minHistory: MIN_ANALYSIS_POINTS,
+      minScale: ANOMALY_SPREAD_FLOORS[unit] ?? 1,
+      minRelativeScale: ANOMALY_RELATIVE_SPREAD,
     })) {
       const at = t0 + anomaly.t * 1000
       if (at >= recentFrom) anomalies.push({ ...anomaly, component, at })
     }
-    const trend = findTrend(series, { metric, unit, minPoints: MIN_POINTS })
+    const trend = findTrend(series, { metric, unit, ...TREND_MINIMUM })
     if (trend) trends.push({ ...trend, component })
   }
 
@@ -78,8 +112,17 @@ export function analyse(history: HistoryStore, now = Date.now()): MonitorInsight
 
 /**
  * A damped-trend forecast (`forecast`) of every series `horizonMinutes` ahead, checked against
- * the bound that matters for it: an endpoint's objective, a resource's warning level. The
- * minutes until the bound are `timeToThreshold` on the last hour's trend.
+ * the bound that matters for it: an endpoint's objective, a resource's warning level.
+ *
+ * - No forecast before the series has `MIN_ANALYSIS_POINTS` over `MIN_ANALYSIS_MINUTES`.
+ * - The trend is carried only while a line through the last hour explains half its variance;
+ *   a series without one is forecast flat at its smoothed level, so noise is not extrapolated.
+ * - The forecast and its band stay in the metric's range: latency, bytes and load ≥ 0,
+ *   percentages 0..100.
+ * - A breach is expected only when the series is on the safe side of its bound now, the last
+ *   hour's line moves towards the bound (`timeToThreshold` on the bound's side: above a
+ *   ceiling, below the availability floor), and the forecast at the horizon is past it.
+ *   `minutesToThreshold` is that line's time to the bound, 0 when already past it.
  */
 export function predict(
   history: HistoryStore,
@@ -105,37 +148,51 @@ export function predict(
       threshold,
       minutesToThreshold: null,
       breachExpected: false,
-      method: `none: fewer than ${MIN_POINTS} points`,
+      method: `none: ${describeHistory(points)}; a forecast needs ${MIN_ANALYSIS_POINTS} over ${MIN_ANALYSIS_MINUTES} min`,
     }
-    if (points.length < MIN_POINTS) {
+    if (!longEnough(points) || current === null) {
       predictions.push(base)
       continue
     }
 
     const series = toSeries(points, (points[0] as HistoryPoint).t)
-    const result = forecast(series, { horizonMinutes, metric, points: 1, minPoints: MIN_POINTS })
-    const last = result.points[result.points.length - 1]
-    const bound = (value: number) => (unit === '%' ? Math.min(100, Math.max(0, value)) : value)
+    const recent = lastSeconds(series, TREND_WINDOW_SECONDS)
+    const trend = findTrend(recent, { metric, unit, ...TREND_MINIMUM })
+    const result = forecast(series, {
+      horizonMinutes,
+      metric,
+      points: 1,
+      minPoints: MIN_ANALYSIS_POINTS,
+    })
+    const last = result.points[result.points.length - 1] as ForecastPoint
+    // Without a trend the forecast is the level, with the band the model gives at the horizon.
+    const value = trend ? last.value : result.level
+    const half = (last.high - last.low) / 2
+    const clamp = rangeOf(component, unit)
     const prediction: Prediction = {
       ...base,
-      predicted: last ? round(bound(last.value)) : null,
-      interval: last ? [round(bound(last.low)), round(bound(last.high))] : null,
-      method: `damped Holt (alpha ${result.alpha}, beta ${result.beta}, ${result.confidence * 100}% band)`,
+      predicted: round(clamp(value)),
+      interval: [round(clamp(value - half)), round(clamp(value + half))],
+      method:
+        `damped Holt (alpha ${result.alpha}, beta ${result.beta}, ` +
+        `${result.confidence * 100}% band)` +
+        (trend ? '' : '; no trend in the last hour (R² < 0.5): level only'),
     }
 
     if (threshold !== null) {
-      const crossing = timeToThreshold(series, threshold, {
-        metric,
-        unit,
-        minPoints: MIN_POINTS,
-        windowSeconds: 3600,
-      })
-      if (crossing) prediction.minutesToThreshold = round(crossing.inSeconds / 60)
-      const falling = metric === 'availability'
-      const past = (value: number) => (falling ? value < threshold : value > threshold)
-      prediction.breachExpected =
-        (prediction.predicted !== null && past(prediction.predicted)) ||
-        (prediction.minutesToThreshold !== null && prediction.minutesToThreshold <= horizonMinutes)
+      const ceiling = metric !== 'availability'
+      const past = (v: number) => (ceiling ? v >= threshold : v <= threshold)
+      if (past(current)) {
+        prediction.minutesToThreshold = 0
+      } else {
+        const minutes = minutesTo(recent, threshold, ceiling, metric, unit)
+        prediction.minutesToThreshold = minutes === null ? null : round(minutes)
+        prediction.breachExpected =
+          minutes !== null &&
+          minutes <= horizonMinutes &&
+          prediction.predicted !== null &&
+          past(prediction.predicted)
+      }
     }
     predictions.push(prediction)
   }
@@ -168,12 +225,69 @@ export function insightsFingerprint(insights: MonitorInsights): string {
   ])
 }
 
+const TREND_MINIMUM = {
+  minPoints: MIN_ANALYSIS_POINTS,
+  minSpanSeconds: MIN_ANALYSIS_MINUTES * 60,
+} as const
+
 function window(history: HistoryStore, key: SeriesKey): HistoryPoint[] {
   return history.tail(key, ANALYSIS_POINTS)
 }
 
+function longEnough(points: HistoryPoint[]): boolean {
+  if (points.length < MIN_ANALYSIS_POINTS) return false
+  const span = (points[points.length - 1] as HistoryPoint).t - (points[0] as HistoryPoint).t
+  return span >= MIN_ANALYSIS_MINUTES * 60_000
+}
+
+function describeHistory(points: HistoryPoint[]): string {
+  if (points.length < 2) return `${points.length} point${points.length === 1 ? '' : 's'}`
+  const span = (points[points.length - 1] as HistoryPoint).t - (points[0] as HistoryPoint).t
+  return `${points.length} points over ${Math.round(span / 6000) / 10} min`
+}
+
 function toSeries(points: HistoryPoint[], t0: number): Series {
   return points.map(p => ({ t: (p.t - t0) / 1000, value: p.v }))
+}
+
+function lastSeconds(series: Series, seconds: number): Series {
+  const from = (series[series.length - 1] as SeriesPoint).t - seconds
+  let start = 0
+  while (start < series.length && (series[start] as SeriesPoint).t < from) start++
+  return series.slice(start)
+}
+
+/**
+ * Minutes until the line through `series` reaches `threshold` on the bound's side: from
+ * below for a ceiling, from above for a floor. Null without a trend or when the line moves
+ * away from the bound. `timeToThreshold` is told the side: left to itself it takes the side
+ * from the trend's direction, and a series falling away from a ceiling it is already under
+ * would count as having reached it (a floor).
+ */
+function minutesTo(
+  series: Series,
+  threshold: number,
+  ceiling: boolean,
+  metric: string,
+  unit: string,
+): number | null {
+  const crossing = timeToThreshold(series, threshold, {
+    metric,
+    unit,
+    side: ceiling ? 'above' : 'below',
+    ...TREND_MINIMUM,
+  })
+  if (!crossing) return null
+  const slope = crossing.trend.slopePerMinute
+  const towards = ceiling ? slope > 0 : slope < 0
+  return towards ? crossing.inSeconds / 60 : null
+}
+
+/** Clamps a forecast to what the metric can measure; custom values are left as they are. */
+function rangeOf(component: string, unit: string): (value: number) => number {
+  if (unit === '%') return value => Math.min(100, Math.max(0, value))
+  if (component === 'custom') return value => value
+  return value => Math.max(0, value)
 }
 
 function directionOf(component: string, metric: string): AnomalyDirection {
