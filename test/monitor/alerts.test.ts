@@ -407,6 +407,58 @@ describe('rules from insights and predictions', () => {
     expect(names(resolved)).toEqual(['alert_resolved:predicted_breach'])
   })
 
+  it('keeps predicted_breach firing while the crossing stays within two horizons', () => {
+    const alerts = manager({ alerts: { forMs: 0 } })
+    const memory = (minutesToThreshold: number | null, breachExpected: boolean): Prediction => ({
+      component: 'host',
+      metric: 'memory',
+      unit: '%',
+      current: 70,
+      predicted: breachExpected ? 76 : 74.5,
+      interval: [72, 79],
+      threshold: 75,
+      minutesToThreshold,
+      breachExpected,
+      method: 'holt',
+    })
+    const at = (i: number, p: Prediction) =>
+      alerts.evaluate(input(snapshot(), [], [p]), T0 + i * INTERVAL)
+
+    expect(names(at(0, memory(55, true)))).toEqual(['alert_fired:predicted_breach'])
+    // The forecast falls just short of the threshold at the horizon: no resolve, no new fire.
+    expect(at(1, memory(65, false))).toEqual([])
+    expect(alerts.active()[0]?.summary).toBe(
+      'host/memory trends towards 75%, reaching it in about 65 min, beyond the 60 min horizon (now 70%)',
+    )
+    expect(at(2, memory(58, true))).toEqual([])
+    expect(at(3, memory(119, false))).toEqual([])
+    expect(names(at(4, memory(121, false)))).toEqual(['alert_resolved:predicted_breach'])
+
+    // A trend that turns away resolves at once.
+    expect(names(at(5, memory(50, true)))).toEqual(['alert_fired:predicted_breach'])
+    expect(names(at(6, memory(null, false)))).toEqual(['alert_resolved:predicted_breach'])
+  })
+
+  it('writes an availability objective of 99.95 as 99.95%, not 100%', () => {
+    const alerts = manager({ alerts: { forMs: 0 } })
+    const health: Prediction = {
+      component: 'health',
+      metric: 'availability',
+      unit: '%',
+      current: 99.99,
+      predicted: 99.9,
+      interval: [99.8, 100],
+      threshold: 99.95,
+      minutesToThreshold: 20,
+      breachExpected: true,
+      method: 'holt',
+    }
+    const [fired] = alerts.evaluate(input(snapshot(), [], [health]), T0)
+    expect(fired?.alert.summary).toBe(
+      'health/availability is predicted to cross 99.95% in about 20 min (now 99.99%, holt)',
+    )
+  })
+
   it('drops a pending alert whose rule no longer reports it', () => {
     const alerts = manager({ alerts: { forMs: INTERVAL } })
     const breach: Prediction = {

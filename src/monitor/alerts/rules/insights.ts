@@ -1,7 +1,15 @@
+import type { Prediction } from '../../types.js'
 import type { AlertConfig } from '../config.js'
 import type { AlertCheck, AlertObservation } from '../types.js'
 
 import { formatValue, seriesUnit, seriesValue, snapshotSeries } from './series.js'
+
+/**
+ * A firing `predicted_breach` resolves once the trend no longer reaches the threshold within
+ * this many horizons (or no longer moves towards it). A trend whose crossing sits near the
+ * horizon would otherwise fire and resolve on alternate intervals.
+ */
+const CLEAR_HORIZONS = 2
 
 /**
  * Rules from the insights the monitor computes each interval (INSIGHTS' functions):
@@ -9,7 +17,8 @@ import { formatValue, seriesUnit, seriesValue, snapshotSeries } from './series.j
  *   (three intervals); resolves once none is that recent. One alert per series, however many
  *   points were anomalous.
  * - `predicted_breach` (low, P3): the forecast crosses the series' threshold (objective or
- *   warning level) within the prediction horizon; resolves once it no longer does.
+ *   warning level) within the prediction horizon (`Prediction.breachExpected`); resolves once
+ *   the trend no longer reaches the threshold within `CLEAR_HORIZONS` horizons.
  */
 export function insightChecks(config: AlertConfig): AlertCheck[] {
   const { forMs, repeatIntervalMs, tuning } = config
@@ -71,32 +80,47 @@ export function insightChecks(config: AlertConfig): AlertCheck[] {
       check: ({ predictions }) =>
         predictions.predictions
           .filter(p => p.threshold !== null)
-          .map((p): AlertObservation => {
-            const minutes = p.minutesToThreshold
-            const when = minutes === null ? '' : ` in about ${Math.max(1, Math.round(minutes))} min`
-            return {
-              labels: { component: p.component, metric: p.metric },
-              value: p.predicted ?? p.current,
-              threshold: p.threshold,
-              clearThreshold: p.threshold,
-              unit: p.unit,
-              breaching: p.breachExpected,
-              clear: !p.breachExpected,
-              summary: p.breachExpected
-                ? `${p.component}/${p.metric} is predicted to cross ` +
-                  `${formatValue(p.threshold, p.unit)}${when} ` +
-                  `(now ${formatValue(p.current, p.unit)}, ${p.method})`
-                : `${p.component}/${p.metric} is not predicted to cross its threshold`,
-              details: {
-                current: p.current,
-                predicted: p.predicted,
-                minutes_to_threshold: minutes,
-                horizon_minutes: predictions.horizonMinutes,
-                method: p.method,
-              },
-            }
-          }),
+          .map(p => predictionObservation(p, predictions.horizonMinutes)),
     })
   }
   return checks
+}
+
+function predictionObservation(p: Prediction, horizonMinutes: number): AlertObservation {
+  const minutes = p.minutesToThreshold
+  const threshold = formatValue(p.threshold, p.unit)
+  const now = formatValue(p.current, p.unit)
+  const clear = !p.breachExpected && (minutes === null || minutes > CLEAR_HORIZONS * horizonMinutes)
+
+  let summary = `${p.component}/${p.metric} is not predicted to cross its threshold`
+  if (p.breachExpected) {
+    const when = minutes === null ? '' : ` in about ${Math.max(1, Math.round(minutes))} min`
+    summary =
+      `${p.component}/${p.metric} is predicted to cross ${threshold}${when} ` +
+      `(now ${now}, ${p.method})`
+  } else if (minutes === 0) {
+    summary = `${p.component}/${p.metric} is past ${threshold} (now ${now})`
+  } else if (!clear && minutes !== null) {
+    summary =
+      `${p.component}/${p.metric} trends towards ${threshold}, reaching it in about ` +
+      `${Math.round(minutes)} min, beyond the ${horizonMinutes} min horizon (now ${now})`
+  }
+
+  return {
+    labels: { component: p.component, metric: p.metric },
+    value: p.predicted ?? p.current,
+    threshold: p.threshold,
+    clearThreshold: p.threshold,
+    unit: p.unit,
+    breaching: p.breachExpected,
+    clear,
+    summary,
+    details: {
+      current: p.current,
+      predicted: p.predicted,
+      minutes_to_threshold: minutes,
+      horizon_minutes: horizonMinutes,
+      method: p.method,
+    },
+  }
 }

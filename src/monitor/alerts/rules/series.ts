@@ -43,9 +43,22 @@ export function seriesUnit(metric: string): string {
 export function formatValue(value: number | null, unit: string): string {
   if (value === null) return 'n/a'
   if (unit === 'B/s') return `${formatBytes(value)}/s`
-  const rounded = Math.abs(value) >= 100 ? Math.round(value) : Number(value.toFixed(1))
+  const rounded = readable(value)
   if (unit === '%') return `${rounded}%`
   return unit ? `${rounded} ${unit}` : String(rounded)
+}
+
+/**
+ * Whole from 100 up, else one decimal, or as many more (up to 3) as it takes for a value
+ * under 100 not to read as 100: an availability objective of 99.95% is not "100%".
+ */
+function readable(value: number): number {
+  if (Math.abs(value) >= 100) return Math.round(value)
+  for (let digits = 1; digits <= 3; digits++) {
+    const rounded = Number(value.toFixed(digits))
+    if (Math.abs(rounded) < 100) return rounded
+  }
+  return value
 }
 
 function formatBytes(bytes: number): string {
