@@ -117,6 +117,8 @@ describe('the packed package in a fresh project', () => {
   it('runs the consumer tests: the passing assertion passes, the failing one fails', () => {
     // One test fails on purpose, so the run exits 1.
     expect(vitestRun.code, explain('vitest', vitestRun)).toBe(1)
+    // The shipped source maps carry their sources: src/ is not in the package.
+    expect(`${vitestRun.stdout}${vitestRun.stderr}`).not.toMatch(/points to missing source files/)
     const tests = Object.fromEntries(
       results.testResults.flatMap(file => file.assertionResults.map(t => [t.title, t])),
     )
