@@ -48,12 +48,36 @@ export const MAX_HOURS = 720
 /** The largest `horizon_minutes` the predictions API takes (one day). */
 export const MAX_HORIZON_MINUTES = 1440
 
+/** A numeric query parameter: its largest value, its default and what a 400 quotes. */
+interface NumberParameter {
+  name: string
+  max: number
+  fallback: number
+  allowed: string
+}
+
+const HOURS: NumberParameter = {
+  name: 'hours',
+  max: MAX_HOURS,
+  fallback: 24,
+  allowed: `a number of hours greater than 0 and at most ${MAX_HOURS} (default 24)`,
+}
+const HORIZON: NumberParameter = {
+  name: 'horizon_minutes',
+  max: MAX_HORIZON_MINUTES,
+  fallback: 60,
+  allowed: `a number of minutes greater than 0 and at most ${MAX_HORIZON_MINUTES} (default 60)`,
+}
+
 /** What each validated field allows, quoted in 400 responses. */
 const ALLOWED: Record<string, string> = {
-  hours: `a number of hours greater than 0 and at most ${MAX_HOURS} (default 24)`,
-  horizon_minutes: `a number of minutes greater than 0 and at most ${MAX_HORIZON_MINUTES} (default 60)`,
+  hours: HOURS.allowed,
+  horizon_minutes: HORIZON.allowed,
   token: 'the monitor token',
 }
+
+/** A plain decimal number, as a person writes one in a query string: no sign, hex or words. */
+const DECIMAL = /^(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$/
 
 const tokenProperty = { token: { type: 'string' } }
 
@@ -202,7 +226,7 @@ export class MonitorServer {
       },
     )
 
-    app.get<{ Params: { component: string; metric: string }; Querystring: { hours: number } }>(
+    app.get<{ Params: { component: string; metric: string }; Querystring: { hours?: string } }>(
       '/api/metrics/historical/:component/:metric',
       {
         schema: {
@@ -211,9 +235,9 @@ export class MonitorServer {
             properties: { component: { type: 'string' }, metric: { type: 'string' } },
             required: ['component', 'metric'],
           },
-          querystring: strictQuery({
-            hours: { type: 'number', exclusiveMinimum: 0, maximum: MAX_HOURS, default: 24 },
-          }),
+          // Numbers are read as text and parsed by `numberParameter`: the schema's own number
+          // coercion lets Infinity and 1e999 through its range checks.
+          querystring: strictQuery({ hours: { type: 'string' } }),
         },
       },
       async (request, reply) => {
@@ -236,7 +260,7 @@ export class MonitorServer {
             allowed: metrics,
           })
         }
-        const hours = request.query.hours
+        const hours = numberParameter(request.query.hours, HOURS)
         const points = await source.history(component, metric, Date.now() - hours * 3_600_000)
         const body: HistoricalResponse = {
           component,
@@ -257,21 +281,10 @@ export class MonitorServer {
       source.insights(),
     )
 
-    app.get<{ Querystring: { horizon_minutes: number } }>(
+    app.get<{ Querystring: { horizon_minutes?: string } }>(
       '/api/analysis/predictions',
-      {
-        schema: {
-          querystring: strictQuery({
-            horizon_minutes: {
-              type: 'number',
-              exclusiveMinimum: 0,
-              maximum: MAX_HORIZON_MINUTES,
-              default: 60,
-            },
-          }),
-        },
-      },
-      request => source.predictions(request.query.horizon_minutes),
+      { schema: { querystring: strictQuery({ horizon_minutes: { type: 'string' } }) } },
+      request => source.predictions(numberParameter(request.query.horizon_minutes, HORIZON)),
     )
 
     app.get('/ws/metrics', { websocket: true }, (socket: WebSocket) => {
@@ -310,10 +323,9 @@ export class MonitorServer {
     const path = request.url.split('?')[0]
     if (path === '/health' || path === '/') return
 
-    const header = request.headers.authorization
-    const given = header?.startsWith('Bearer ')
-      ? header.slice(7)
-      : new URL(request.url, 'http://x').searchParams.get('token')
+    // The scheme is case-insensitive (RFC 7235, section 2.1): `bearer` is `Bearer`.
+    const bearer = /^bearer +(.+)$/i.exec(request.headers.authorization ?? '')
+    const given = bearer ? bearer[1] : new URL(request.url, 'http://x').searchParams.get('token')
     if (given && sameSecret(given, token)) return
     await reply.code(401).header('www-authenticate', 'Bearer').send({
       error: 'Unauthorized',
@@ -322,6 +334,10 @@ export class MonitorServer {
   }
 
   private onError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+    if (error instanceof QueryError) {
+      reply.code(400).send(error.body())
+      return
+    }
     if (error.validation) {
       reply.code(400).send(validationBody(error, request))
       return
@@ -353,13 +369,55 @@ function validationBody(error: FastifyError, request: FastifyRequest) {
   }
   const field = first?.instancePath.replace(/^\//, '') ?? ''
   const allowed = ALLOWED[field] ?? null
-  const what = `${field || error.validationContext || 'request'}: ${first?.message ?? 'is invalid'}`
+  // A parameter given twice (`?hours=1&hours=2`) arrives as an array.
+  const query = error.validationContext === 'querystring' ? request.query : undefined
+  const given = (query as Record<string, unknown> | undefined)?.[field]
+  const problem = Array.isArray(given)
+    ? `given ${given.length} times; give it once`
+    : (first?.message ?? 'is invalid')
+  const what = `${field || error.validationContext || 'request'}: ${problem}`
   return {
     error: 'Bad Request',
     message: allowed ? `${what}; allowed: ${allowed}` : what,
     field,
     allowed,
   }
+}
+
+/** A bad query parameter found after schema validation; answered like a schema failure. */
+class QueryError extends Error {
+  readonly statusCode = 400
+  readonly field: string
+  readonly allowed: string
+
+  constructor(field: string, message: string, allowed: string) {
+    super(message)
+    this.field = field
+    this.allowed = allowed
+  }
+
+  body() {
+    return { error: 'Bad Request', message: this.message, field: this.field, allowed: this.allowed }
+  }
+}
+
+/**
+ * A numeric query parameter: its default when absent, else a plain decimal number greater
+ * than 0 and at most its maximum. Empty text, `Infinity`, `NaN` and `1e999` (which parses to
+ * Infinity) are refused with a `QueryError`.
+ */
+function numberParameter(text: string | undefined, parameter: NumberParameter): number {
+  if (text === undefined) return parameter.fallback
+  const value = Number(text)
+  if (DECIMAL.test(text) && Number.isFinite(value) && value > 0 && value <= parameter.max) {
+    return value
+  }
+  const got = text === '' ? 'an empty value' : JSON.stringify(text)
+  throw new QueryError(
+    parameter.name,
+    `${parameter.name}: got ${got}; allowed: ${parameter.allowed}`,
+    parameter.allowed,
+  )
 }
 
 function strictQuery(properties: Record<string, object>) {
