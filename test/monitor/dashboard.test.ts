@@ -1,12 +1,15 @@
 import { mkdirSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import type { Browser, Page } from 'playwright-core'
 import { chromium } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningService } from '../../fixtures/service.js'
 import { startService } from '../../fixtures/service.js'
 import { renderDashboard } from '../../src/monitor/dashboard/index.js'
-import type { Monitor } from '../../src/monitor/index.js'
+import type { Monitor, Prediction } from '../../src/monitor/index.js'
 import { createMonitor } from '../../src/monitor/index.js'
+import { until } from './helpers.js'
 
 const INTERVAL_MS = 1000
 const LEVELS = {
@@ -75,11 +78,110 @@ describe('dashboard in headless Chromium', () => {
     })
     expect(html).toContain('uPlot')
     expect(html).not.toMatch(/<script[^>]+src=/)
-    expect(html).not.toMatch(/<link[^>]+href=/)
+    // The one link is the empty inline icon, so the browser asks for no /favicon.ico.
+    expect(html).toContain('<link rel="icon" href="data:,">')
+    expect(html).not.toMatch(/<link[^>]+href="(?!data:,")/)
     expect(html).not.toContain('<img src=x')
     expect(html).toContain('<title>prod &lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;</title>')
     // Only the three script elements the page needs close in the page.
     expect(html.match(/<\/script>/g)).toHaveLength(3)
+  })
+
+  it('asks for no /favicon.ico: the page carries an empty inline icon', async () => {
+    const html = renderDashboard({
+      title: 'icon',
+      intervalMs: 30_000,
+      endpoints: [],
+      levels: LEVELS,
+      tokenRequired: false,
+    })
+    const withoutIcon = html.replace('<link rel="icon" href="data:,">', '')
+    expect(withoutIcon).not.toBe(html)
+
+    // A loopback server for the page alone, recording what the browser asks for.
+    const asked: string[] = []
+    let page = html
+    const server = createServer((request, response) => {
+      asked.push(request.url ?? '')
+      if (request.url !== '/') return response.writeHead(404).end()
+      response.writeHead(200, { 'content-type': 'text/html' }).end(page)
+    })
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`
+    try {
+      const tab = await browser.newPage()
+      await tab.goto(base, { waitUntil: 'networkidle' })
+      expect(asked).toContain('/')
+      expect(asked).not.toContain('/favicon.ico')
+      await tab.close()
+
+      // The same page without the icon: the browser does ask, so the check above can fail.
+      page = withoutIcon
+      const bare = await browser.newPage()
+      await bare.goto(base, { waitUntil: 'networkidle' })
+      await until(() => asked.includes('/favicon.ico'), 5000, 'a /favicon.ico request')
+      await bare.close()
+    } finally {
+      server.close()
+    }
+  })
+
+  it('fits the predictions table in its card and writes an objective of 99.95% as 99.95%', async () => {
+    const prediction = (component: string, metric: string, threshold: number): Prediction => ({
+      component,
+      metric,
+      unit: metric === 'availability' ? '%' : 'ms',
+      current: metric === 'availability' ? 100 : 490.4,
+      predicted: metric === 'availability' ? 100 : 512.6,
+      interval: null,
+      threshold,
+      minutesToThreshold: metric === 'p95' ? 42 : null,
+      breachExpected: metric === 'p95',
+      method: 'damped Holt',
+    })
+    const predictions = [
+      prediction('health', 'availability', 99.95),
+      prediction('coordinator_think', 'availability', 95),
+      prediction('coordinator_think', 'p95', 500),
+      prediction('vectors_search', 'p99', 600),
+    ]
+    for (const width of [1400, 900]) {
+      const page = await browser.newPage({ viewport: { width, height: 1200 } })
+      await page.route('**/api/analysis/predictions*', route =>
+        route.fulfill({
+          contentType: 'application/json',
+          body: JSON.stringify({
+            generatedAt: new Date().toISOString(),
+            horizonMinutes: 60,
+            predictions,
+          }),
+        }),
+      )
+      await page.goto(`${url}/?token=dashboard-test-token`)
+      await page.locator('#predictions-body tr').nth(3).waitFor({ timeout: 15_000 })
+
+      const health = page.locator('#predictions-body tr[data-series="health/availability"] td')
+      expect(await health.nth(3).textContent()).toBe('99.95%')
+      const think = page.locator('#predictions-body tr[data-series="coordinator_think/p95"]')
+      expect(await think.getAttribute('class')).toBe('breach')
+      expect(await think.locator('td').nth(4).textContent()).toBe('42 min')
+
+      const fit = await page.evaluate(() => {
+        const card = document.getElementById('predictions') as HTMLElement
+        const headers = Array.from(card.querySelectorAll('th'))
+        return {
+          overflow: card.scrollWidth - card.clientWidth,
+          headers: headers.map(th => th.textContent),
+          clipped: headers.filter(th => th.scrollWidth > th.clientWidth).map(th => th.textContent),
+        }
+      })
+      expect(fit).toEqual({
+        overflow: 0,
+        headers: ['Series', 'Now', 'Predicted', 'Threshold', 'Reaches in', 'Breach'],
+        clipped: [],
+      })
+      await page.close()
+    }
   })
 
   it('draws live charts, shows the alert after a fault, and sends the token', async () => {

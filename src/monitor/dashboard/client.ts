@@ -56,9 +56,19 @@ export const CLIENT_SCRIPT = `
     if (value === null || value === undefined || !isFinite(value)) return '–'
     if (unit === 'B/s') return bytes(value) + '/s'
     var abs = Math.abs(value)
-    if (unit === '%') return (abs >= 100 ? String(Math.round(value)) : value.toFixed(1)) + '%'
+    if (unit === '%') return (abs >= 100 ? String(Math.round(value)) : percent(value)) + '%'
     var text = abs >= 100 ? String(Math.round(value)) : abs >= 10 ? value.toFixed(1) : value.toFixed(2)
     return unit ? text + ' ' + unit : text
+  }
+
+  // One decimal, or more (up to 3) when one would round a value under 100 up to 100: an
+  // availability objective of 99.95 reads 99.95%, not 100.0%.
+  function percent(value) {
+    for (var digits = 1; digits <= 3; digits++) {
+      var text = value.toFixed(digits)
+      if (Math.abs(Number(text)) < 100) return text
+    }
+    return String(value)
   }
 
   function bytes(value) {
@@ -443,12 +453,15 @@ export const CLIENT_SCRIPT = `
     $('predictions-horizon').textContent = body ? 'next ' + body.horizonMinutes + ' min' : ''
     predictions.slice(0, 100).forEach(function (p) {
       var row = el('tr', p.breachExpected ? 'breach' : '')
-      row.appendChild(el('td', '', p.component + '/' + p.metric))
+      row.dataset.series = p.component + '/' + p.metric
+      // The method says how the forecast was made, or why there is none yet.
+      row.title = p.method || ''
+      row.appendChild(el('td', 'series', p.component + '/' + p.metric))
       row.appendChild(el('td', 'num', fmt(p.current, p.unit)))
       row.appendChild(el('td', 'num', fmt(p.predicted, p.unit)))
       row.appendChild(el('td', 'num', p.threshold === null ? '–' : fmt(p.threshold, p.unit)))
       row.appendChild(el('td', 'num', p.minutesToThreshold === null ? '–' : Math.round(p.minutesToThreshold) + ' min'))
-      row.appendChild(el('td', '', p.breachExpected ? 'breach expected' : 'ok'))
+      row.appendChild(el('td', 'verdict', p.breachExpected ? 'expected' : 'no'))
       rows.appendChild(row)
     })
     $('predictions-empty').hidden = predictions.length > 0

@@ -11,7 +11,7 @@ export interface DashboardOptions {
 
 /**
  * The monitor's dashboard: one self-contained HTML page (uPlot and its CSS inlined, no CDN,
- * no other file) with live charts for host CPU, memory, disk and network (with the level
+ * no other file; an empty inline icon, so the browser does not ask for `/favicon.ico`) with live charts for host CPU, memory, disk and network (with the level
  * bands), each endpoint's latency (p50/p95/p99) and availability against its objectives,
  * active alerts, insights and predictions. The page loads state from the REST API, then
  * follows `/ws/metrics`; see `client.ts` for how it behaves in the browser. Every string the
@@ -37,6 +37,7 @@ export function renderDashboard(info: DashboardInfo, options: DashboardOptions =
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
+<link rel="icon" href="data:,">
 <title>${title}</title>
 <style>${escapeRawText(css, 'style')}</style>
 <style>${DASHBOARD_CSS}</style>
@@ -72,7 +73,7 @@ export function renderDashboard(info: DashboardInfo, options: DashboardOptions =
     <h2 id="endpoints-title">Endpoints <small>dashed: objective</small></h2>
     <div id="endpoint-charts" class="grid"></div>
   </section>
-  <section class="grid">
+  <section id="analysis">
     <div class="card" id="insights">
       <h2>Insights <small id="insights-time"></small></h2>
       <ul id="insights-list" class="plain"></ul>
@@ -81,7 +82,7 @@ export function renderDashboard(info: DashboardInfo, options: DashboardOptions =
       <h2>Predictions <small id="predictions-horizon"></small></h2>
       <table>
         <thead><tr><th>Series</th><th>Now</th><th>Predicted</th><th>Threshold</th>
-        <th>Reached in</th><th></th></tr></thead>
+        <th>Reaches in</th><th>Breach</th></tr></thead>
         <tbody id="predictions-body"></tbody>
       </table>
       <p id="predictions-empty" class="empty">No prediction yet.</p>

@@ -20,7 +20,14 @@ h2 small { color: var(--muted); font-weight: 400; }
 .grid { display: grid; gap: 12px; grid-template-columns: repeat(auto-fill, minmax(340px, 1fr)); }
 .card { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 10px 12px;
   overflow-x: auto; }
+#analysis { display: grid; gap: 12px; grid-template-columns: minmax(0, 1fr); }
+@media (min-width: 1000px) {
+  #analysis { grid-template-columns: minmax(0, 2fr) minmax(0, 3fr); align-items: start; }
+}
 #predictions td, #predictions th { padding: 4px 6px; font-size: 12px; }
+#predictions th { white-space: nowrap; }
+#predictions td.series { overflow-wrap: anywhere; }
+#predictions td.verdict { white-space: nowrap; }
 .card-head { display: flex; justify-content: space-between; gap: 8px; align-items: baseline; }
 .card h3 { font-size: 13px; margin: 0; }
 .card .now { font-variant-numeric: tabular-nums; color: var(--muted); font-size: 12px; }
