@@ -6,6 +6,7 @@ import { PerfConfigError } from '../errors.js'
 import { loadMonitorConfig } from './config-file.js'
 import type { Monitor } from './monitor.js'
 import { createMonitor } from './monitor.js'
+import { MAX_INTERVAL_MS } from './options.js'
 import { SERVICE_ENDPOINTS } from './service-endpoints.js'
 import type { MonitorOptions } from './types.js'
 
@@ -16,6 +17,7 @@ the REST API and the WebSocket, and raises alerts.
 
 Options:
   --config <file>     monitor options: a .json file, or a .js/.mjs/.ts module exporting them
+                      (.ts needs tsx installed in the project)
   --port <n>          port (default MONITOR_PORT, else 8001; 0 picks a free one)
   --host <address>    address to bind (default MONITOR_HOST, else 127.0.0.1)
   --interval <s>      sampling interval in seconds (default MONITORING_INTERVAL, else 30)
@@ -78,8 +80,7 @@ export async function main(
     const options: MonitorOptions = flags.config ? await loadMonitorConfig(flags.config) : {}
     if (flags.port !== undefined) options.port = numberFlag('--port', flags.port)
     if (flags.host !== undefined) options.host = flags.host
-    if (flags.interval !== undefined)
-      options.intervalMs = numberFlag('--interval', flags.interval) * 1000
+    if (flags.interval !== undefined) options.intervalMs = intervalFlag(flags.interval)
     if (flags['base-url'] !== undefined) options.baseUrl = flags['base-url']
 
     if (!options.endpoints?.length) {
@@ -157,6 +158,19 @@ function numberFlag(flag: string, value: string): number {
     throw new PerfConfigError(flag, `${flag}: got ${JSON.stringify(value)}; expected a number`)
   }
   return number
+}
+
+/** `--interval` in seconds, bounded like `MONITORING_INTERVAL`; returns milliseconds. */
+function intervalFlag(value: string): number {
+  const seconds = numberFlag('--interval', value)
+  const max = MAX_INTERVAL_MS / 1000
+  if (seconds < 0.05 || seconds > max) {
+    throw new PerfConfigError(
+      '--interval',
+      `--interval: got ${JSON.stringify(value)}; expected seconds, a number from 0.05 to ${max} (24 h)`,
+    )
+  }
+  return Math.round(seconds * 1000)
 }
 
 function isEntry(): boolean {

@@ -1,10 +1,13 @@
 import type { ChildProcess } from 'node:child_process'
 import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
+import ts from 'typescript'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { PerfConfigError } from '../../src/errors.js'
 import { main } from '../../src/monitor/cli.js'
+import { loadMonitorConfig } from '../../src/monitor/config-file.js'
 import type { TestServer } from '../support/servers.js'
 import { startDelayServer } from '../support/servers.js'
 import { getJson, ISOLATED_ENV, until } from './helpers.js'
@@ -33,6 +36,41 @@ function runCli(args: string[], env: Record<string, string> = {}): Running {
   })
   const exited = new Promise<number | null>(done => child.once('exit', code => done(code)))
   return { child, output: () => output, exited }
+}
+
+/** Runs `node <file> ...args` in `cwd` without any loader; resolves with the exit code and output. */
+function runNode(
+  file: string,
+  args: string[],
+  cwd: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [file, ...args], {
+    cwd,
+    env: { ...process.env, ...ISOLATED_ENV, NODE_OPTIONS: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout?.on('data', chunk => {
+    stdout += chunk
+  })
+  child.stderr?.on('data', chunk => {
+    stderr += chunk
+  })
+  return new Promise(done => child.once('close', code => done({ code, stdout, stderr })))
+}
+
+/** Compiles TypeScript sources of this repo to JavaScript under `into`, keeping their paths. */
+function transpile(files: string[], into: string): void {
+  for (const file of files) {
+    const source = readFileSync(join(ROOT, file), 'utf8')
+    const { outputText } = ts.transpileModule(source, {
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+    })
+    const out = join(into, file.replace(/\.ts$/, '.js'))
+    mkdirSync(dirname(out), { recursive: true })
+    writeFileSync(out, outputText)
+  }
 }
 
 function sink() {
@@ -177,6 +215,160 @@ describe('vitest-perf monitor CLI', () => {
       expect(await run.exited).toBe(0)
     } finally {
       run.child.kill('SIGKILL')
+    }
+  })
+
+  it('exits 2 on an unknown key in the config, naming its path and the nearest name', async () => {
+    vi.stubEnv('MONITOR_TOKEN', '')
+    vi.stubEnv('REDIS_URL', '')
+    const cases: Array<[object, RegExp]> = [
+      [
+        { intervall: 2000, port: 0 },
+        /^vitest-perf: intervall: unknown option; did you mean intervalMs\? allowed: /m,
+      ],
+      [
+        { port: 0, endpoints: [{ name: 'api', url: target.url, objective: { p95: 100 } }] },
+        /^vitest-perf: endpoints\[0\]\.objective: unknown option; did you mean objectives\?/m,
+      ],
+    ]
+    for (const [config, message] of cases) {
+      const file = join(dir, 'typo.json')
+      writeFileSync(file, JSON.stringify(config))
+      const err = sink()
+      expect(await main(['monitor', '--config', file], sink().stream, err.stream)).toBe(2)
+      expect(err.text()).toMatch(message)
+    }
+    vi.unstubAllEnvs()
+  })
+
+  it('exits 2 on an interval beyond 24 hours, from the config or --interval', async () => {
+    vi.stubEnv('MONITOR_TOKEN', '')
+    const file = join(dir, 'slow.json')
+    writeFileSync(file, JSON.stringify({ port: 0, intervalMs: 1e12 }))
+    const err = sink()
+    expect(await main(['monitor', '--config', file], sink().stream, err.stream)).toBe(2)
+    expect(err.text()).toMatch(/intervalMs: got 1000000000000; .*from 50 to 86400000 \(24 h\)/)
+    expect(
+      await main(
+        ['monitor', '--interval', '1e9', '--base-url', target.url],
+        sink().stream,
+        err.stream,
+      ),
+    ).toBe(2)
+    expect(err.text()).toMatch(
+      /--interval: got "1e9"; expected seconds, a number from 0.05 to 86400/,
+    )
+    vi.unstubAllEnvs()
+  })
+
+  it("loads a .ts config in plain Node through the project's tsx, and says what to do without it", async () => {
+    // The loader as it runs from the built package: compiled, under plain Node, outside this
+    // repository, so nothing but the code's own search can find tsx.
+    const built = mkdtempSync(join(tmpdir(), 'vp-built-'))
+    const project = mkdtempSync(join(tmpdir(), 'vp-project-'))
+    try {
+      transpile(['src/monitor/config-file.ts', 'src/errors.ts'], built)
+      writeFileSync(join(built, 'package.json'), '{ "type": "module" }\n')
+      const runner = join(built, 'load.mjs')
+      writeFileSync(
+        runner,
+        `import { loadMonitorConfig } from './src/monitor/config-file.js'
+try {
+  console.log(JSON.stringify(await loadMonitorConfig(process.argv[2])))
+} catch (error) {
+  console.error(error.message)
+  process.exitCode = 2
+}
+`,
+      )
+      const config = join(project, 'monitor.config.ts')
+      writeFileSync(
+        config,
+        `interface Options { port: number; endpoints: Array<{ name: string; url: string }> }
+const options: Options = { port: 0, endpoints: [{ name: 'ts_api', url: 'http://127.0.0.1:1/' }] }
+export default options
+`,
+      )
+
+      // This repository has tsx installed: run from it, the config loads.
+      const found = await runNode(runner, [config], ROOT)
+      expect(found.stderr).toBe('')
+      expect(JSON.parse(found.stdout)).toEqual({
+        port: 0,
+        endpoints: [{ name: 'ts_api', url: 'http://127.0.0.1:1/' }],
+      })
+
+      // From a project without tsx, and none beside the compiled code: one clear message.
+      const missing = await runNode(runner, [config], project)
+      expect(missing.code).toBe(2)
+      expect(missing.stderr.trim()).toBe(
+        `--config: ${config} is TypeScript, which Node cannot import by itself, and tsx was ` +
+          'not found: install it in your project (npm install -D tsx), or write the config as ' +
+          '.js, .mjs or .json',
+      )
+    } finally {
+      rmSync(built, { recursive: true, force: true })
+      rmSync(project, { recursive: true, force: true })
+    }
+  })
+
+  it('refuses a .ts config with a PerfConfigError naming --config when tsx cannot be imported', async () => {
+    const file = join(dir, 'monitor.config.ts')
+    writeFileSync(file, 'export default { port: 0 }\n')
+    const notFound = Object.assign(new Error("Cannot find package 'tsx'"), {
+      code: 'ERR_MODULE_NOT_FOUND',
+    })
+    const error = await loadMonitorConfig(file, dir, () => Promise.reject(notFound)).catch(
+      (e: unknown) => e,
+    )
+    expect(error).toBeInstanceOf(PerfConfigError)
+    expect((error as PerfConfigError).option).toBe('--config')
+    expect((error as Error).message).toMatch(/^--config: .*monitor\.config\.ts is TypeScript/)
+    expect((error as Error).message).toMatch(
+      /install it .*\(npm install -D tsx\), or write the config as \.js, \.mjs or \.json$/,
+    )
+    // With tsx found, the same file loads (in process, through tsx's tsImport).
+    expect(await loadMonitorConfig(file, dir)).toEqual({ port: 0 })
+  })
+})
+
+describe('bin/vitest-perf.js', () => {
+  let pkg: string
+
+  beforeAll(() => {
+    pkg = mkdtempSync(join(tmpdir(), 'vp-bin-'))
+    mkdirSync(join(pkg, 'bin'))
+    copyFileSync(join(ROOT, 'bin/vitest-perf.js'), join(pkg, 'bin/vitest-perf.js'))
+    writeFileSync(join(pkg, 'package.json'), '{ "type": "module" }\n')
+  })
+
+  afterAll(() => {
+    rmSync(pkg, { recursive: true, force: true })
+  })
+
+  it('says in one line that the package is not built, and exits 1, when dist/ is missing', async () => {
+    const run = await runNode(join(pkg, 'bin/vitest-perf.js'), ['monitor', '--help'], pkg)
+    expect(run.code).toBe(1)
+    expect(run.stdout).toBe('')
+    expect(run.stderr).toBe(
+      'vitest-perf: the package is not built (no dist/): run `npm run build`, ' +
+        'or in this repository use `npm run monitor`\n',
+    )
+  })
+
+  it('hands the arguments to the built CLI and exits with its code', async () => {
+    const cli = join(pkg, 'dist/src/monitor/cli.js')
+    mkdirSync(dirname(cli), { recursive: true })
+    writeFileSync(
+      cli,
+      'export async function main(argv) { console.log(JSON.stringify(argv)); return 3 }\n',
+    )
+    try {
+      const run = await runNode(join(pkg, 'bin/vitest-perf.js'), ['monitor', '--port', '0'], pkg)
+      expect(run.stdout.trim()).toBe('["monitor","--port","0"]')
+      expect(run.code).toBe(3)
+    } finally {
+      rmSync(join(pkg, 'dist'), { recursive: true, force: true })
     }
   })
 })
