@@ -6,7 +6,7 @@ import { PerfConfigError } from '../errors.js'
 import { loadMonitorConfig } from './config-file.js'
 import type { Monitor } from './monitor.js'
 import { createMonitor } from './monitor.js'
-import { MAX_INTERVAL_MS } from './options.js'
+import { MAX_INTERVAL_MS, resolveMonitorOptions } from './options.js'
 import { SERVICE_ENDPOINTS } from './service-endpoints.js'
 import type { MonitorOptions } from './types.js'
 
@@ -82,6 +82,8 @@ export async function main(
     if (flags.host !== undefined) options.host = flags.host
     if (flags.interval !== undefined) options.intervalMs = intervalFlag(flags.interval)
     if (flags['base-url'] !== undefined) options.baseUrl = flags['base-url']
+    // A mistake in the options is reported before the fixture service is started for them.
+    resolveMonitorOptions(options)
 
     if (!options.endpoints?.length) {
       options.baseUrl ??= envBaseUrl()

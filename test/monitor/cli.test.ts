@@ -234,9 +234,12 @@ describe('vitest-perf monitor CLI', () => {
     for (const [config, message] of cases) {
       const file = join(dir, 'typo.json')
       writeFileSync(file, JSON.stringify(config))
+      const out = sink()
       const err = sink()
-      expect(await main(['monitor', '--config', file], sink().stream, err.stream)).toBe(2)
+      expect(await main(['monitor', '--config', file], out.stream, err.stream)).toBe(2)
       expect(err.text()).toMatch(message)
+      // Refused before anything starts, the fixture service a config without endpoints gets.
+      expect(out.text()).toBe('')
     }
     vi.unstubAllEnvs()
   })
