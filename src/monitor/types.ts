@@ -56,32 +56,46 @@ export interface ProbeOptions {
 }
 
 /** Slack incoming webhook. The URL is a secret: never logged, never served. */
-export interface SlackNotifierConfig {
+export interface SlackNotifierConfig extends NotifierTuning {
   kind: 'slack'
   webhookUrl: string
-  /** Per-attempt timeout, ms. Default 5000. */
-  timeoutMs?: number
-  /** Retries on 429 and 5xx, with backoff. Default 3. */
-  retries?: number
 }
 
 /** PagerDuty Events API v2. The routing key is a secret: never logged, never served. */
-export interface PagerDutyNotifierConfig {
+export interface PagerDutyNotifierConfig extends NotifierTuning {
   kind: 'pagerduty'
   routingKey: string
   /** Events endpoint. Default `https://events.pagerduty.com/v2/enqueue`. */
   url?: string
-  timeoutMs?: number
-  retries?: number
+  /** The event's source. Default the host name. */
+  source?: string
 }
 
 /** A generic JSON webhook: the alert event is POSTed as JSON. */
-export interface WebhookNotifierConfig {
+export interface WebhookNotifierConfig extends NotifierTuning {
   kind: 'webhook'
   url: string
   headers?: Record<string, string>
+}
+
+/** What every notifier config may also set. */
+export interface NotifierTuning {
+  /** Name in status and logs. Default: the kind. */
+  name?: string
+  /** Alerts below this severity are not sent. Default `low` (everything). */
+  minSeverity?: AlertSeverity
+  /** Per-attempt timeout (connect, headers and body), ms. Default 5000. */
   timeoutMs?: number
+  /** Retries after the first attempt, on 429, 5xx, timeouts and network errors. Default 3. */
   retries?: number
+  /** First backoff delay, ms, doubled each retry, with full jitter. Default 500. */
+  backoffMs?: number
+  /** Largest backoff delay, ms. Default 30 000. */
+  maxBackoffMs?: number
+  /** Longest `Retry-After` honoured, ms; longer ones are cut to it. Default 60 000. */
+  maxRetryAfterMs?: number
+  /** Alerts kept waiting at most; beyond this the oldest is dropped. Default 100. */
+  queueSize?: number
 }
 
 /** Where alerts are sent. */

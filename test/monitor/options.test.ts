@@ -276,7 +276,8 @@ describe('resolveMonitorOptions', () => {
             maxBackoffMs: 1000,
             maxRetryAfterMs: 5000,
             queueSize: 10,
-          } as never,
+            // No cast: the notifier config type lists its tuning, so typecheck holds it to them.
+          },
         ],
       },
     })
