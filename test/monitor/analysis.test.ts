@@ -50,6 +50,16 @@ function find(predictions: Prediction[], component: string, metric: string): Pre
 }
 
 /** What the fixture service looks like when healthy: flat series with noise and spikes. */
+/** The prediction for the health endpoint's availability over 61 points 30 s apart, capped at 100%. */
+function predictAvailability(at: (i: number) => number): Prediction {
+  const { history, end } = historyOf(
+    { 'health/availability': i => Math.min(100, at(i)) },
+    61,
+    30_000,
+  )
+  return find(predict(history, options, HORIZON, end).predictions, 'health', 'availability')
+}
+
 function healthySeries(seed: number): Record<SeriesKey, (i: number) => number> {
   const n = noise(seed)
   return {
@@ -134,16 +144,7 @@ describe('predictions on a healthy service', () => {
 
   it('does not predict that an availability recovering towards 100% falls below its objective', () => {
     const n = noise(8)
-    const { history, end } = historyOf(
-      { 'health/availability': i => Math.min(100, 99 + i / 40 + 0.05 * n()) },
-      61,
-      30_000,
-    )
-    const health = find(
-      predict(history, options, HORIZON, end).predictions,
-      'health',
-      'availability',
-    )
+    const health = predictAvailability(i => 99 + i / 40 + 0.05 * n())
 
     expect(health.threshold).toBe(99.95)
     expect(health.breachExpected).toBe(false)
@@ -166,16 +167,7 @@ describe('predictions on a real trend', () => {
 
   it('expects an availability falling towards its objective to cross it', () => {
     const n = noise(10)
-    const { history, end } = historyOf(
-      { 'health/availability': i => Math.min(100, 100 - i / 2000 + 0.002 * n()) },
-      61,
-      30_000,
-    )
-    const health = find(
-      predict(history, options, HORIZON, end).predictions,
-      'health',
-      'availability',
-    )
+    const health = predictAvailability(i => 100 - i / 2000 + 0.002 * n())
 
     expect(health.current).toBeGreaterThan(99.95)
     expect(health.breachExpected).toBe(true)
