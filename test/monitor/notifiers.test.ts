@@ -595,6 +595,17 @@ describe('secrets', () => {
       createSlackNotifier({ webhookUrl: 'https://hooks.slack.com/x', retries: -1 }),
     ).toThrow(/retries: got -1/)
   })
+
+  it('bounds a notifier built directly at 24 h per duration, like the monitor options', () => {
+    const url = 'https://hooks.slack.com/x'
+    const day = 24 * 60 * 60 * 1000
+    for (const key of ['timeoutMs', 'backoffMs', 'maxBackoffMs', 'maxRetryAfterMs']) {
+      expect(() => createSlackNotifier({ webhookUrl: url, [key]: day + 1 })).toThrow(
+        new RegExp(`${key}: got ${day + 1}.*from \\d+ to ${day} \\(24 h\\)`),
+      )
+    }
+    expect(() => createSlackNotifier({ webhookUrl: url, timeoutMs: day })).not.toThrow()
+  })
 })
 
 describe('configuration from the environment', () => {

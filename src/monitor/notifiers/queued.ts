@@ -3,6 +3,7 @@ import type { Dispatcher } from 'undici'
 import { Agent, request } from 'undici'
 import { logger } from '../../config/logger.js'
 import { invalidOption } from '../../errors.js'
+import { MAX_TIMER_MS } from '../alerts/config.js'
 import type { AlertNotification } from '../alerts/types.js'
 import { SEVERITIES } from '../alerts/types.js'
 import type { AlertSeverity } from '../types.js'
@@ -259,18 +260,23 @@ function validateOptions(options: NotifierOptions): Required<Omit<NotifierOption
   if (!SEVERITIES.includes(resolved.minSeverity)) {
     throw invalidOption('minSeverity', resolved.minSeverity, `allowed: ${SEVERITIES.join(', ')}`)
   }
-  const checks: Array<[keyof typeof NOTIFIER_DEFAULTS, number]> = [
-    ['timeoutMs', 1],
-    ['retries', 0],
-    ['backoffMs', 0],
-    ['maxBackoffMs', 0],
-    ['maxRetryAfterMs', 0],
-    ['queueSize', 1],
+  // Durations end up in timers, so they share the monitor's 24 h bound.
+  const checks: Array<[keyof typeof NOTIFIER_DEFAULTS, number, number, string]> = [
+    ['timeoutMs', 1, MAX_TIMER_MS, 'ms'],
+    ['retries', 0, Number.MAX_SAFE_INTEGER, ''],
+    ['backoffMs', 0, MAX_TIMER_MS, 'ms'],
+    ['maxBackoffMs', 0, MAX_TIMER_MS, 'ms'],
+    ['maxRetryAfterMs', 0, MAX_TIMER_MS, 'ms'],
+    ['queueSize', 1, Number.MAX_SAFE_INTEGER, ''],
   ]
-  for (const [key, least] of checks) {
+  for (const [key, least, most, unit] of checks) {
     const value = resolved[key]
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < least) {
-      throw invalidOption(key, value, `allowed: a number, ${least} or more`)
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < least || value > most) {
+      const allowed =
+        unit === 'ms'
+          ? `allowed: a number of ms from ${least} to ${most} (24 h)`
+          : `allowed: a number, ${least} or more`
+      throw invalidOption(key, value, allowed)
     }
   }
   const { name: _name, ...rest } = resolved
