@@ -7,11 +7,14 @@ import { RedisServer } from './redis-server.js'
 
 setLogger(createLogger('silent'))
 
-describe('monitor history in a real redis-server', () => {
+describe.each([
+  { kind: 'without persistence (restarts empty)', persistent: false },
+  { kind: 'with an append-only file (restarts with its data)', persistent: true },
+])('monitor history in a real redis-server $kind', ({ persistent }) => {
   let redis: RedisServer
 
   beforeAll(async () => {
-    redis = await RedisServer.start()
+    redis = await RedisServer.start({ persistent })
   })
 
   afterAll(async () => {
@@ -19,7 +22,7 @@ describe('monitor history in a real redis-server', () => {
   })
 
   it('samples through a Redis outage, writes the buffered points when Redis returns, and a restarted monitor serves them', async () => {
-    const prefix = 'vp-monitor-outage'
+    const prefix = `vp-monitor-outage-${persistent ? 'aof' : 'none'}`
     let count = 0
     const first = createMonitor(
       { port: 0, intervalMs: 100, hostResources: false, redisUrl: redis.url, redisPrefix: prefix },

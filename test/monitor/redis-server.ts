@@ -8,22 +8,25 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { Redis } from 'ioredis'
 
 /**
- * A real redis-server (Debian's) on a loopback port, for the tests. It keeps an append-only
- * file in a temporary directory so a stop and restart keeps what was written: an outage test
- * can then count every point.
+ * A real redis-server (Debian's) on a loopback port, for the tests. By default it persists
+ * nothing (`--save '' --appendonly no`), as a cache-like Redis is often run, so a restart
+ * comes back empty; `persistent` keeps an append-only file in a temporary directory instead,
+ * so a restart keeps what was written.
  */
 export class RedisServer {
   readonly port: number
+  readonly persistent: boolean
   private readonly dir: string
   private child: ChildProcess | null = null
 
-  private constructor(port: number) {
+  private constructor(port: number, persistent: boolean) {
     this.port = port
+    this.persistent = persistent
     this.dir = mkdtempSync(join(tmpdir(), 'vp-redis-'))
   }
 
-  static async start(): Promise<RedisServer> {
-    const server = new RedisServer(await freePort())
+  static async start(options: { persistent?: boolean } = {}): Promise<RedisServer> {
+    const server = new RedisServer(await freePort(), options.persistent ?? false)
     await server.restart()
     return server
   }
@@ -43,10 +46,9 @@ export class RedisServer {
         '127.0.0.1',
         '--save',
         '',
-        '--appendonly',
-        'yes',
-        '--appendfsync',
-        'always',
+        ...(this.persistent
+          ? ['--appendonly', 'yes', '--appendfsync', 'always']
+          : ['--appendonly', 'no']),
         '--dir',
         this.dir,
       ],

@@ -21,6 +21,9 @@ export interface RedisHistoryOptions {
   maxHistorySize: number
   /** Called with every series' stored points when a connection becomes ready. */
   onLoad: (series: SeriesKey, points: HistoryPoint[]) => void
+  /** Every series held in memory with its points, oldest first: what a Redis that lost them
+   * (restarted without persistence, say) is given back when it returns. */
+  held: () => Iterable<[SeriesKey, HistoryPoint[]]>
 }
 
 /** Points per ZADD command, so one huge backlog does not become one huge command. */
@@ -33,7 +36,9 @@ const CHUNK = 1000
  * Writes go through a queue. While Redis is down the queue holds every interval's points and
  * the client reconnects with exponential backoff; once it is ready again the queue drains in
  * order. Each drain step is one MULTI/EXEC, so a batch is stored whole or not at all, and a
- * batch whose reply was lost is simply written again.
+ * batch whose reply was lost is simply written again. A Redis that comes back without what was
+ * written before the outage (restarted without persistence) is given back what memory holds,
+ * ahead of the queue, so its history ends up the same as if it had never gone away.
  */
 export class RedisHistory {
   private readonly client: Redis
@@ -157,7 +162,7 @@ export class RedisHistory {
       const key = this.key(series)
       for (let i = 0; i < points.length; i += CHUNK) {
         const args: Array<string | number> = []
-        for (const point of points.slice(i, i + CHUNK)) args.push(point.t, `${point.t}:${point.v}`)
+        for (const point of points.slice(i, i + CHUNK)) args.push(point.t, memberOf(point))
         multi.zadd(key, ...args)
       }
       multi.zremrangebyrank(key, 0, -this.options.maxHistorySize - 1)
@@ -170,7 +175,7 @@ export class RedisHistory {
   private async onReady(): Promise<void> {
     if (this.closed) return
     try {
-      await this.load()
+      this.restore(await this.load())
     } catch (error) {
       this.error = (error as Error).message
     }
@@ -181,13 +186,47 @@ export class RedisHistory {
     this.drain()
   }
 
-  /** Reads every stored series (the newest maxHistorySize points) into memory. */
-  private async load(): Promise<void> {
+  /** Reads every stored series (the newest maxHistorySize points) into memory; returns the
+   * members read, per series. */
+  private async load(): Promise<Map<SeriesKey, Set<string>>> {
+    const stored = new Map<SeriesKey, Set<string>>()
     const names = (await this.client.smembers(this.seriesSetKey())) as SeriesKey[]
     for (const series of names) {
       const members = await this.client.zrange(this.key(series), -this.options.maxHistorySize, -1)
+      stored.set(series, new Set(members))
       this.options.onLoad(series, members.map(parseMember))
     }
+    return stored
+  }
+
+  /**
+   * Queues, ahead of the intervals buffered during the outage, the points memory holds that
+   * Redis does not. Without this, a Redis restarted empty would get only the outage's points,
+   * and the API (which reads Redis while it is connected) would serve minutes of a day's history.
+   * One batch per series keeps each MULTI/EXEC at most `maxHistorySize` points.
+   */
+  private restore(stored: Map<SeriesKey, Set<string>>): void {
+    const queued = new Set<string>()
+    for (const batch of this.queue) {
+      for (const point of batch) queued.add(`${point.series} ${memberOf(point)}`)
+    }
+
+    const missing: SeriesPoint[][] = []
+    for (const [series, points] of this.options.held()) {
+      const inRedis = stored.get(series)
+      const batch: SeriesPoint[] = []
+      for (const point of points) {
+        const member = memberOf(point)
+        if (inRedis?.has(member) || queued.has(`${series} ${member}`)) continue
+        batch.push({ series, t: point.t, v: point.v })
+      }
+      if (batch.length) missing.push(batch)
+    }
+    if (!missing.length) return
+
+    const count = missing.reduce((sum, batch) => sum + batch.length, 0)
+    logger().info('monitor: Redis lacks points held in memory; writing them back', { count })
+    this.queue.unshift(...missing)
   }
 
   private onDown(message: string): void {
@@ -206,6 +245,11 @@ export class RedisHistory {
   private seriesSetKey(): string {
     return `${this.options.prefix}:series`
   }
+}
+
+/** A point's member in its sorted set: time and value, so a point written twice is stored once. */
+function memberOf(point: HistoryPoint): string {
+  return `${point.t}:${point.v}`
 }
 
 function parseMember(member: string): HistoryPoint {

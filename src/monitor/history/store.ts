@@ -31,6 +31,7 @@ export class HistoryStore {
           prefix: options.prefix,
           maxHistorySize: options.maxHistorySize,
           onLoad: (series, points) => this.ring(series).merge(points),
+          held: () => this.held(),
         })
       : null
   }
@@ -101,6 +102,10 @@ export class HistoryStore {
    * was left unwritten. */
   async close(timeoutMs = 3000): Promise<boolean> {
     return (await this.redis?.close(timeoutMs)) ?? true
+  }
+
+  private *held(): Iterable<[SeriesKey, HistoryPoint[]]> {
+    for (const [series, ring] of this.rings) yield [series, ring.range(Number.NEGATIVE_INFINITY)]
   }
 
   private ring(series: SeriesKey): Ring {
