@@ -14,8 +14,5 @@ if (!existsSync(cli)) {
   process.exit(1)
 }
 
-const { main } = await import(cli.href)
-const code = await main(process.argv.slice(2))
-process.exitCode = code
-// Keep-alive sockets of the libraries must not hold a stopped monitor open.
-setTimeout(() => process.exit(code), 1000).unref()
+const { run } = await import(cli.href)
+await run(process.argv.slice(2))

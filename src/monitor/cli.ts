@@ -115,27 +115,56 @@ export async function main(
     return 1
   }
 
-  await untilSignal()
-  out.write('vitest-perf: stopping (writing history, closing clients)\n')
+  const reason = await untilStopAsked()
+  out.write(`vitest-perf: ${reason}; stopping (writing history, closing clients)\n`)
   await monitor.stop()
   await service?.stop()
   out.write('vitest-perf: monitor stopped\n')
   return 0
 }
 
-/** Resolves on the first SIGINT or SIGTERM; a second one exits at once. */
-function untilSignal(): Promise<NodeJS.Signals> {
+/** How often the CLI checks that the process that started it is still there, ms. */
+const PARENT_CHECK_MS = 1000
+
+/**
+ * Resolves with why the monitor should stop: the first SIGINT or SIGTERM (a second one exits
+ * at once), or the parent process going away. `npm run` and `npx` start the monitor under a
+ * shell that dies of a SIGTERM without passing it on; the monitor, left behind with a new
+ * parent, would go on holding its port. Only a dead parent changes a process's parent id.
+ */
+function untilStopAsked(): Promise<string> {
   return new Promise(resolve => {
-    const onSignal = (signal: NodeJS.Signals) => {
+    const parent = process.ppid
+    const stop = (reason: string) => {
+      clearInterval(watch)
       process.off('SIGINT', onSignal)
       process.off('SIGTERM', onSignal)
       process.once('SIGINT', () => process.exit(130))
       process.once('SIGTERM', () => process.exit(143))
-      resolve(signal)
+      resolve(reason)
     }
+    const onSignal = (signal: NodeJS.Signals) => stop(signal)
+    const watch = setInterval(() => {
+      if (process.ppid !== parent) stop('the process that started the monitor has gone')
+    }, PARENT_CHECK_MS)
+    watch.unref()
     process.on('SIGINT', onSignal)
     process.on('SIGTERM', onSignal)
   })
+}
+
+/**
+ * Runs the CLI as a process (`bin/vitest-perf.js`, `npm run monitor`) and exits with its code.
+ * Output errors are ignored: when the parent has gone, a write to its closed pipe must not
+ * crash the monitor before its history is written.
+ */
+export async function run(argv: string[]): Promise<void> {
+  process.stdout.on('error', () => {})
+  process.stderr.on('error', () => {})
+  const code = await main(argv)
+  process.exitCode = code
+  // Timers the libraries keep (keep-alive sockets) must not hold a stopped monitor open.
+  setTimeout(() => process.exit(code), 1000).unref()
 }
 
 /** The repository's fixture service (`fixtures/service.ts`), available when running from a
@@ -185,10 +214,4 @@ function isEntry(): boolean {
   }
 }
 
-if (isEntry()) {
-  main(process.argv.slice(2)).then(code => {
-    process.exitCode = code
-    // Timers the libraries keep (keep-alive sockets) must not hold a stopped monitor open.
-    setTimeout(() => process.exit(code), 1000).unref()
-  })
-}
+if (isEntry()) await run(process.argv.slice(2))

@@ -22,7 +22,17 @@ interface Running {
 }
 
 function runCli(args: string[], env: Record<string, string> = {}): Running {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/monitor/cli.ts', ...args], {
+  return spawnCollecting(process.execPath, ['--import', 'tsx', 'src/monitor/cli.ts', ...args], env)
+}
+
+/** Spawns `command` in the repository with the monitor's environment isolated, collecting
+ * stdout and stderr together. */
+function spawnCollecting(
+  command: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Running {
+  const child = spawn(command, args, {
     cwd: ROOT,
     env: { ...process.env, ...ISOLATED_ENV, PERFORMANCE_LOG_LEVEL: 'error', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -36,6 +46,31 @@ function runCli(args: string[], env: Record<string, string> = {}): Running {
   })
   const exited = new Promise<number | null>(done => child.once('exit', code => done(code)))
   return { child, output: () => output, exited }
+}
+
+/** The URL a started monitor printed. */
+async function monitorUrl(run: Running): Promise<string> {
+  await until(() => /monitor on (http:\S+):/.test(run.output()), 20_000, 'the monitor URL')
+  return (/monitor on (http:\S+):/.exec(run.output()) as RegExpExecArray)[1] as string
+}
+
+/** True when nothing listens at `base` any more. */
+async function refused(base: string): Promise<boolean> {
+  try {
+    await fetch(`${base}/health`)
+    return false
+  } catch {
+    return true
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
 }
 
 /** Runs `node <file> ...args` in `cwd` without any loader; resolves with the exit code and output. */
@@ -156,6 +191,60 @@ describe('vitest-perf monitor CLI', () => {
       }
     } finally {
       run.child.kill('SIGKILL')
+    }
+  })
+
+  it('stops cleanly when SIGTERM goes to the npm run monitor wrapper alone', async () => {
+    const config = join(dir, 'npm-run.json')
+    writeFileSync(
+      config,
+      JSON.stringify({
+        port: 0,
+        intervalMs: 200,
+        hostResources: false,
+        endpoints: [{ name: 'api', url: `${target.url}/npm` }],
+      }),
+    )
+    const run = spawnCollecting('npm', ['run', '--silent', 'monitor', '--', '--config', config])
+    try {
+      const base = await monitorUrl(run)
+      run.child.kill('SIGTERM')
+      expect(await run.exited).not.toBeNull()
+      await until(() => /monitor stopped/.test(run.output()), 10_000, 'the monitor stopped')
+      expect(await refused(base)).toBe(true)
+    } finally {
+      run.child.kill('SIGKILL')
+    }
+  })
+
+  it('stops cleanly by itself when the shell that started it dies without passing a signal on', async () => {
+    const config = join(dir, 'orphan.json')
+    writeFileSync(
+      config,
+      JSON.stringify({
+        port: 0,
+        intervalMs: 200,
+        hostResources: false,
+        endpoints: [{ name: 'api', url: `${target.url}/orphan` }],
+      }),
+    )
+    // As `npx` does: a shell runs the monitor as its child and dies of the SIGTERM itself.
+    const command = `"${process.execPath}" --import tsx src/monitor/cli.ts --config "${config}" & echo pid=$!; wait`
+    const run = spawnCollecting('sh', ['-c', command])
+    let pid = 0
+    try {
+      const base = await monitorUrl(run)
+      pid = Number((/pid=(\d+)/.exec(run.output()) as RegExpExecArray)[1])
+      run.child.kill('SIGTERM')
+      await run.exited
+      await until(() => !alive(pid), 10_000, 'the orphaned monitor gone')
+      expect(run.output()).toMatch(
+        /the process that started the monitor has gone; stopping \(writing history/,
+      )
+      expect(run.output()).toMatch(/monitor stopped/)
+      expect(await refused(base)).toBe(true)
+    } finally {
+      if (pid && alive(pid)) process.kill(pid, 'SIGKILL')
     }
   })
 
@@ -359,12 +448,12 @@ describe('bin/vitest-perf.js', () => {
     )
   })
 
-  it('hands the arguments to the built CLI and exits with its code', async () => {
+  it('hands the arguments to the built CLI, which sets the exit code', async () => {
     const cli = join(pkg, 'dist/src/monitor/cli.js')
     mkdirSync(dirname(cli), { recursive: true })
     writeFileSync(
       cli,
-      'export async function main(argv) { console.log(JSON.stringify(argv)); return 3 }\n',
+      'export async function run(argv) { console.log(JSON.stringify(argv)); process.exitCode = 3 }\n',
     )
     try {
       const run = await runNode(join(pkg, 'bin/vitest-perf.js'), ['monitor', '--port', '0'], pkg)
