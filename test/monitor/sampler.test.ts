@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createLogger, setLogger } from '../../src/config/logger.js'
-import type { EndpointSnapshot, Monitor, Probe } from '../../src/monitor/index.js'
+import type { EndpointSnapshot, Monitor, MonitorInsights, Probe } from '../../src/monitor/index.js'
 import { createMonitor } from '../../src/monitor/index.js'
 import { intervals, until } from './helpers.js'
 
@@ -104,5 +104,52 @@ describe('sampling loop', () => {
     const seen = messages
     await sleep(200)
     expect(messages).toBe(seen)
+  })
+})
+
+describe('ai_insights messages', () => {
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  it('are sent when the analysis changes, and not on intervals that change nothing', async () => {
+    // Only Date is faked: each interval is stamped 30 s after the last, so the analysis has its
+    // 5 minutes of history after a few dozen intervals run back to back.
+    vi.useFakeTimers({ toFake: ['Date'] })
+    let now = Date.parse('2026-01-01T00:00:00Z')
+    let value = 10
+    const monitor = createMonitor(
+      { port: 0, intervalMs: 30_000, hostResources: false, endpoints: [] },
+      { alerts: null },
+    )
+    monitor.addCollector('queue_depth', () => value)
+    const insights: MonitorInsights[] = []
+    monitor.onMessage(message => {
+      if (message.type === 'ai_insights') insights.push(message.insights)
+    })
+    const step = async (v: number) => {
+      now += 30_000
+      vi.setSystemTime(now)
+      value = v
+      await monitor.sample()
+    }
+
+    // The first analysis is news; 40 flat intervals after it are not.
+    for (let i = 0; i < 41; i++) await step(10 + (i % 2) * 0.1)
+    expect(insights).toHaveLength(1)
+    expect(insights[0]?.anomalies).toEqual([])
+
+    // A spike is: one message, naming it.
+    await step(500)
+    expect(insights).toHaveLength(2)
+    expect(insights[1]?.anomalies.map(a => `${a.component}/${a.metric}`)).toEqual([
+      'custom/queue_depth',
+    ])
+
+    // The same spike seen again from the following intervals is not news.
+    await step(10)
+    await step(10.1)
+    expect(insights).toHaveLength(2)
+    await monitor.stop()
   })
 })
