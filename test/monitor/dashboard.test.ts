@@ -67,6 +67,60 @@ async function points(page: Page, id: string): Promise<number> {
   return Number(value)
 }
 
+type Rgb = [number, number, number]
+
+/** The colours along one row of a chart's plot area, `fromTop` (0..1) of its height down,
+ * across the middle third of its width (where no axis label reaches), as seen on white. */
+async function pixelRow(page: Page, id: string, fromTop: number): Promise<Rgb[]> {
+  return page.evaluate(
+    ({ id, fromTop }) => {
+      const card = document.querySelector(`[data-chart="${id}"]`) as HTMLElement
+      const canvas = card.querySelector('canvas') as HTMLCanvasElement
+      const over = (card.querySelector('.u-over') as HTMLElement).getBoundingClientRect()
+      const box = canvas.getBoundingClientRect()
+      const scale = canvas.width / box.width
+      const y = Math.round((over.top - box.top + over.height * fromTop) * scale)
+      const x = Math.round((over.left - box.left + over.width / 3) * scale)
+      const width = Math.round((over.width / 3) * scale)
+      const data = (canvas.getContext('2d') as CanvasRenderingContext2D).getImageData(
+        x,
+        y,
+        width,
+        1,
+      ).data
+      const row: Array<[number, number, number]> = []
+      // The canvas is transparent where nothing is drawn: composite over the card's white.
+      for (let i = 0; i < data.length; i += 4) {
+        const alpha = (data[i + 3] as number) / 255
+        const channel = (c: number) =>
+          Math.round((data[i + c] as number) * alpha + 255 * (1 - alpha))
+        row.push([channel(0), channel(1), channel(2)])
+      }
+      return row
+    },
+    { id, fromTop },
+  )
+}
+
+/** The colour most of a row has: a grid line or the series crossing it does not decide. */
+async function pixel(page: Page, id: string, fromTop: number): Promise<Rgb> {
+  const row = await pixelRow(page, id, fromTop)
+  const counts = new Map<string, number>()
+  for (const color of row) counts.set(color.join(), (counts.get(color.join()) ?? 0) + 1)
+  const [most] = [...counts].sort((a, b) => b[1] - a[1])[0] as [string, number]
+  return most.split(',').map(Number) as Rgb
+}
+
+/** Names a pixel's colour as the dashboard paints it: a faint red or amber band over white,
+ * the strong red of an objective line, or plain white. */
+function tintOf([r, g, b]: Rgb): string {
+  if (r > 245 && g > 245 && b > 245) return 'white'
+  if (r > 150 && g < 120 && b < 120) return 'red-line'
+  if (r > 235 && g > 200 && b < 225 && g - b > 15) return 'amber'
+  if (r > 235 && g < 245 && Math.abs(g - b) <= 12) return 'red'
+  return `other(${r},${g},${b})`
+}
+
 describe('dashboard in headless Chromium', () => {
   it('renders one self-contained page: uPlot inlined, no external resource, strings escaped', () => {
     const html = renderDashboard({
@@ -235,6 +289,39 @@ describe('dashboard in headless Chromium', () => {
     expect(await page.textContent('#resolved-list')).toContain('endpoint_down')
 
     expect(errors).toEqual([])
+    await page.close()
+  })
+
+  it('draws the level bands on the CPU, memory and disk charts and the objectives on the endpoint charts', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1500 } })
+    await page.goto(`${url}/?token=dashboard-test-token`)
+    await page.waitForSelector('#status[data-state="live"]', { timeout: 15_000 })
+    for (const id of ['host/memory', 'host/disk']) {
+      await page.waitForSelector(`[data-chart="${id}"]:not([data-points="0"])`, { timeout: 15_000 })
+    }
+
+    // A percent chart spans 0 to 100: the band from critical to 100 is tinted red, the one from
+    // warning to critical amber, and the plot just under the warning level is left white. The
+    // rows read lie off round values, where grid lines run.
+    for (const metric of ['cpu', 'memory', 'disk'] as const) {
+      const { warning, critical } = LEVELS[metric]
+      const at = (percent: number) => pixel(page, `host/${metric}`, 1 - percent / 100)
+      expect(tintOf(await at((critical + 100) / 2)), `${metric} critical band`).toBe('red')
+      expect(tintOf(await at((warning + critical) / 2)), `${metric} warning band`).toBe('amber')
+      expect(tintOf(await at(warning - 3)), `${metric} under its warning level`).toBe('white')
+    }
+
+    // health's p95 objective (250 ms) is a red dashed line; its scale tops out at 1.15 times
+    // the objective while the endpoint answers in a few ms.
+    const objectiveRow = 1 - 250 / (250 * 1.15)
+    const row = await pixelRow(page, 'health/latency', objectiveRow)
+    expect(row.filter(color => tintOf(color) === 'red-line').length).toBeGreaterThan(10)
+    const clear = await pixelRow(page, 'health/latency', objectiveRow + 0.2)
+    expect(clear.filter(color => tintOf(color) === 'red-line')).toEqual([])
+
+    // Under the 99% availability floor the chart is tinted red; status has no floor.
+    expect(tintOf(await pixel(page, 'health/availability', 0.47))).toBe('red')
+    expect(tintOf(await pixel(page, 'status/availability', 0.47))).toBe('white')
     await page.close()
   })
 
