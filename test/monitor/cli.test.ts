@@ -194,6 +194,46 @@ describe('vitest-perf monitor CLI', () => {
     }
   })
 
+  it('with neither endpoints nor a base URL, starts the fixture service and probes its four endpoints', async () => {
+    // 2 s: the probe timeout is half the interval, and the think endpoint takes about 200 ms.
+    const run = runCli(['monitor', '--port', '0', '--interval', '2'], {
+      PERF_BASE_URL: '',
+      SUTAZAI_BASE_URL: '',
+    })
+    try {
+      const base = await monitorUrl(run)
+      const fixture = (/started the fixture service at (http:\S+)/.exec(run.output()) ??
+        [])[1] as string
+      expect(fixture).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+      type Probed = Array<{ name: string; url: string; availability: number }>
+      let endpoints: Probed = []
+      // On a busy machine one interval's think probe can time out: wait for a clean one.
+      await until(
+        async () => {
+          const { status, body } = await getJson(base, '/api/metrics/current')
+          endpoints = status === 200 ? (body.endpoints as Probed) : []
+          return endpoints.length > 0 && endpoints.every(e => e.availability === 100)
+        },
+        20_000,
+        'an interval with every endpoint answering',
+      )
+      expect(endpoints.map(e => e.name)).toEqual([
+        'health',
+        'system_status',
+        'coordinator_think',
+        'vectors_search',
+      ])
+      for (const endpoint of endpoints) expect(endpoint.url.startsWith(`${fixture}/`)).toBe(true)
+
+      run.child.kill('SIGTERM')
+      expect(await run.exited).toBe(0)
+      // The fixture service stopped with the monitor.
+      expect(await refused(fixture)).toBe(true)
+    } finally {
+      run.child.kill('SIGKILL')
+    }
+  })
+
   it('stops cleanly when SIGTERM goes to the npm run monitor wrapper alone', async () => {
     const config = join(dir, 'npm-run.json')
     writeFileSync(

@@ -1,5 +1,7 @@
-import { execFile } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -66,6 +68,7 @@ beforeAll(async () => {
     JSON.stringify({ name: 'consumer', private: true, type: 'module' }),
   )
   await copyFile(join(consumerFiles, 'perf.check.ts.txt'), join(consumer, 'perf.check.ts'))
+  await copyFile(join(consumerFiles, 'monitor.check.ts.txt'), join(consumer, 'monitor.check.ts'))
   await copyFile(join(consumerFiles, 'vitest.config.ts.txt'), join(consumer, 'vitest.config.ts'))
   await writeFile(
     join(consumer, 'tsconfig.json'),
@@ -125,6 +128,9 @@ describe('the packed package in a fresh project', () => {
     expect(tests['meets a generous budget']?.status).toBe('passed')
     expect(tests['rejects a string budget at compile time and at run time']?.status).toBe('passed')
     expect(tests['misses an impossible budget']?.status).toBe('failed')
+    expect(
+      tests['serves the current interval of a monitor created from vitest-perf/monitor']?.status,
+    ).toBe('passed')
   })
 
   it('prints a failure a person can act on', () => {
@@ -140,6 +146,64 @@ describe('the packed package in a fresh project', () => {
     const report = JSON.parse(await readFile(join(consumer, 'reports/perf-report.json'), 'utf8'))
     expect(report.scenarios.map((s: { label: string }) => s.label)).toEqual(['hello'])
     expect(report.scenarios[0].requests.total).toBe(50)
+  })
+
+  it('runs the vitest-perf monitor command from the installed bin and stops it on SIGTERM', async () => {
+    const server = createServer((_req, res) => res.end('ok'))
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+    const target = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`
+    const config = join(consumer, 'monitor.json')
+    await writeFile(
+      config,
+      JSON.stringify({ port: 0, intervalMs: 200, endpoints: [{ name: 'hello', url: target }] }),
+    )
+    const env = Object.fromEntries(
+      Object.entries(process.env).filter(([key]) => !key.startsWith('VITEST')),
+    )
+    const child = spawn(
+      join(consumer, 'node_modules/.bin/vitest-perf'),
+      ['monitor', '--config', config],
+      {
+        cwd: consumer,
+        env: { ...env, MONITOR_TOKEN: '', REDIS_URL: '', PERFORMANCE_LOG_LEVEL: 'error' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    )
+    let output = ''
+    child.stdout.on('data', chunk => {
+      output += chunk
+    })
+    child.stderr.on('data', chunk => {
+      output += chunk
+    })
+    const exited = new Promise<number | null>(done => child.once('exit', code => done(code)))
+    try {
+      const base = await new Promise<string>((resolve, reject) => {
+        const check = setInterval(() => {
+          const found = /monitor on (http:\S+):/.exec(output)
+          if (found) {
+            clearInterval(check)
+            resolve(found[1] as string)
+          }
+        }, 50)
+        exited.then(() => {
+          clearInterval(check)
+          reject(new Error(`the monitor exited: ${output}`))
+        })
+      })
+      let status = 0
+      for (let i = 0; i < 100 && status !== 200; i++) {
+        status = (await fetch(`${base}/api/metrics/current`)).status
+        if (status !== 200) await new Promise(resolve => setTimeout(resolve, 50))
+      }
+      expect(status).toBe(200)
+      child.kill('SIGTERM')
+      expect(await exited).toBe(0)
+      expect(output).toMatch(/monitor stopped/)
+    } finally {
+      child.kill('SIGKILL')
+      server.close()
+    }
   })
 
   it("type-checks with the consumer's tsc --noEmit, matcher types included", async () => {
