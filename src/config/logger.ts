@@ -13,11 +13,20 @@ export interface Logger {
   error(message: string, fields?: Record<string, unknown>): void
 }
 
-/** The level from `PERFORMANCE_LOG_LEVEL` (case-insensitive); unknown values fall back to `warn`. */
-export function logLevelFromEnv(): LogLevel {
+/**
+ * The level from `PERFORMANCE_LOG_LEVEL` (case-insensitive; unset or empty means `warn`). An
+ * unknown value also means `warn`, and `onUnknown` is told what was wrong: a logging setting
+ * is not worth stopping a run or a monitor for, but a typo in it must not go unnoticed.
+ */
+export function logLevelFromEnv(onUnknown?: (message: string) => void): LogLevel {
   loadEnv()
-  const value = (process.env.PERFORMANCE_LOG_LEVEL ?? 'warn').toLowerCase()
-  return value in ORDER ? (value as LogLevel) : 'warn'
+  const raw = process.env.PERFORMANCE_LOG_LEVEL?.trim() || 'warn'
+  const value = raw.toLowerCase()
+  if (value in ORDER) return value as LogLevel
+  onUnknown?.(
+    `PERFORMANCE_LOG_LEVEL: got ${JSON.stringify(raw)}; allowed: ${Object.keys(ORDER).join(', ')}; using warn`,
+  )
+  return 'warn'
 }
 
 /** A logger that drops messages below `level` and writes the rest to `sink`. */
@@ -40,10 +49,19 @@ export function createLogger(
 
 let shared: Logger | undefined
 
-/** The library's logger, created on first use from `PERFORMANCE_LOG_LEVEL`. */
+/** The library's logger, created on first use from `PERFORMANCE_LOG_LEVEL`; an unknown level
+ * is its first (warn) line. */
 export function logger(): Logger {
-  shared ??= createLogger()
-  return shared
+  if (shared) return shared
+  let unknown: string | undefined
+  const created = createLogger(
+    logLevelFromEnv(message => {
+      unknown = message
+    }),
+  )
+  if (unknown) created.warn(unknown)
+  shared = created
+  return created
 }
 
 /** Replaces the library's logger (for a host application, or a test that reads the lines). */

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process'
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 import ts from 'typescript'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { PerfConfigError } from '../../src/errors.js'
@@ -324,6 +325,38 @@ describe('vitest-perf monitor CLI', () => {
     expect(await main(['monitor', '--help'], out.stream, err.stream)).toBe(0)
     expect(out.text()).toMatch(/Usage: vitest-perf monitor/)
     vi.unstubAllEnvs()
+  })
+
+  it('logs at the level PERFORMANCE_LOG_LEVEL names, and says so when the name is unknown', async () => {
+    const config = join(dir, 'log-level.json')
+    writeFileSync(
+      config,
+      JSON.stringify({
+        port: 0,
+        intervalMs: 100,
+        hostResources: false,
+        endpoints: [{ name: 'api', url: `${target.url}/log` }],
+      }),
+    )
+    const logs = async (level: string) => {
+      const run = runCli(['--config', config], { PERFORMANCE_LOG_LEVEL: level })
+      try {
+        await monitorUrl(run)
+        await sleep(500)
+        run.child.kill('SIGTERM')
+        expect(await run.exited).toBe(0)
+        return run.output()
+      } finally {
+        run.child.kill('SIGKILL')
+      }
+    }
+    expect(await logs('debug')).toMatch(/^\[vitest-perf\] debug monitor: interval analysed/m)
+    const quiet = await logs('error')
+    expect(quiet).toMatch(/monitor stopped/)
+    expect(quiet).not.toMatch(/\[vitest-perf\]/)
+    expect(await logs('loud')).toMatch(
+      /^\[vitest-perf\] warn PERFORMANCE_LOG_LEVEL: got "loud"; allowed: debug, info, warn, error, silent; using warn$/m,
+    )
   })
 
   it('loads a JavaScript config module exporting a function', async () => {
