@@ -88,7 +88,8 @@ export interface NotifierTuning {
   timeoutMs?: number
   /** Retries after the first attempt, on 429, 5xx, timeouts and network errors. Default 3. */
   retries?: number
-  /** First backoff delay, ms, doubled each retry, with full jitter. Default 500. */
+  /** First backoff delay, ms, doubled each retry, with equal jitter (half the delay fixed,
+   * half random). Default 500. */
   backoffMs?: number
   /** Largest backoff delay, ms. Default 30 000. */
   maxBackoffMs?: number

@@ -386,6 +386,26 @@ describe('delivery: retries, backoff, timeouts, queue', () => {
     await notifier.close()
   })
 
+  it('backs off on a 429 without Retry-After as on a 5xx, and succeeds on the retry', async () => {
+    const slack = await receiver([{ status: 429, body: 'slow down' }, { status: 200 }])
+    const notifier = createSlackNotifier({
+      webhookUrl: `${slack.url}${SLACK_PATH}`,
+      ...FAST,
+      backoffMs: 200,
+      maxBackoffMs: 1000,
+    })
+    notifier.notify(fired())
+    await notifier.flush()
+
+    expect(slack.requests).toHaveLength(2)
+    expect(slack.requests[1]?.body).toEqual(slack.requests[0]?.body)
+    // With jitter fixed at 0 the wait is half of the first 200 ms step.
+    const gap = (slack.requests[1]?.at ?? 0) - (slack.requests[0]?.at ?? 0)
+    expect(gap).toBeGreaterThanOrEqual(95)
+    expect(notifier.status()).toMatchObject({ sent: 1, retries: 1, failures: 0 })
+    await notifier.close()
+  })
+
   it('cuts a long Retry-After to maxRetryAfterMs', async () => {
     const slack = await receiver([{ status: 429, headers: { 'retry-after': '3600' } }])
     const notifier = createSlackNotifier({

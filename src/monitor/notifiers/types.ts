@@ -60,7 +60,8 @@ export interface NotifierOptions {
   timeoutMs?: number
   /** Retries after the first attempt, on 429, 5xx, timeouts and network errors; default 3. */
   retries?: number
-  /** First backoff delay, ms, doubled each retry, with full jitter; default 500. */
+  /** First backoff delay, ms, doubled each retry, with equal jitter (half the delay fixed,
+   * half random); default 500. */
   backoffMs?: number
   /** Largest backoff delay, ms; default 30000. */
   maxBackoffMs?: number
