@@ -127,6 +127,14 @@ describe('monitor API', () => {
       expect(body.error).toBe('Bad Request')
       expect(body.message).toMatch(message)
     }
+    // A name that is not known comes with the names that are, as a list.
+    const component = await getJson(base, '/api/metrics/historical/nosuch/p95')
+    expect(component.body).toMatchObject({ field: 'component', allowed: ['host', 'api', 'custom'] })
+    const metric = await getJson(base, '/api/metrics/historical/api/p42')
+    expect(metric.body).toMatchObject({
+      field: 'metric',
+      allowed: ['p50', 'p95', 'p99', 'availability'],
+    })
     const unknown = await getJson(base, '/api/nothing')
     expect(unknown.status).toBe(404)
   })
