@@ -1,7 +1,8 @@
 import { invalidOption } from '../errors.js'
 import type { Collector } from './types.js'
 
-const NAME = /^[A-Za-z0-9_.-]{1,64}$/
+/** What a collector may be called: its name becomes a series' metric and a Prometheus label. */
+export const COLLECTOR_NAME = /^[A-Za-z0-9_.-]{1,64}$/
 
 /** What the collectors gave in one interval. */
 export interface CollectorReading {
@@ -23,7 +24,7 @@ export class Collectors {
 
   /** Registers a collector; its values appear under component `custom`. */
   add(name: string, collector: Collector): void {
-    if (typeof name !== 'string' || !NAME.test(name)) {
+    if (typeof name !== 'string' || !COLLECTOR_NAME.test(name)) {
       throw invalidOption(
         'addCollector name',
         name,

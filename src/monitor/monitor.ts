@@ -86,6 +86,9 @@ class LiveMonitor implements Monitor {
     })
     this.alerts = parts.alerts === undefined ? createAlertManager(options) : parts.alerts
     this.renderPage = parts.page ?? (info => renderDashboard(info))
+    for (const [name, collector] of Object.entries(options.collectors)) {
+      this.collectors.add(name, collector)
+    }
     this.sampler = new Sampler({
       options,
       history: this.history,

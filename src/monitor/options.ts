@@ -4,7 +4,9 @@ import { invalidOption, PerfConfigError } from '../errors.js'
 import { fractionMistake } from '../slo/format.js'
 import { validateLevels } from '../slo/levels.js'
 import { MAX_TIMER_MS, rejectUnknownKeys, resolveAlertConfig } from './alerts/config.js'
+import { COLLECTOR_NAME } from './collectors.js'
 import type {
+  Collector,
   EndpointObjectives,
   MonitorEndpoint,
   MonitorOptions,
@@ -47,6 +49,7 @@ const OPTION_KEYS = [
   'levels',
   'alerts',
   'maxClientBufferBytes',
+  'collectors',
 ] as const
 const ENDPOINT_KEYS = ['name', 'method', 'url', 'path', 'body', 'headers', 'objectives'] as const
 const OBJECTIVE_KEYS = ['p50', 'p95', 'p99', 'availability'] as const
@@ -130,7 +133,35 @@ export function resolveMonitorOptions(
       min: 1024,
       max: 1024 ** 3,
     }),
+    collectors: resolveCollectors(options.collectors),
   }
+}
+
+/** `collectors`: an object of functions under names a series can carry. */
+function resolveCollectors(value: unknown): Record<string, Collector> {
+  if (value === undefined) return {}
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw invalidOption('collectors', value, 'expected an object of { name: function }')
+  }
+  const collectors: Record<string, Collector> = {}
+  for (const [name, collector] of Object.entries(value)) {
+    if (!COLLECTOR_NAME.test(name)) {
+      throw invalidOption(
+        `collectors.${name}`,
+        name,
+        'expected a name of 1 to 64 letters, digits, "_", "." or "-"',
+      )
+    }
+    if (typeof collector !== 'function') {
+      throw invalidOption(
+        `collectors.${name}`,
+        collector,
+        'expected a function returning a number or { key: number }',
+      )
+    }
+    collectors[name] = collector as Collector
+  }
+  return collectors
 }
 
 /** True for 127.0.0.0/8, ::1 and `localhost`: addresses only this machine can reach. */

@@ -177,6 +177,9 @@ export interface MonitorOptions {
   alerts?: AlertOptions
   /** WebSocket clients whose unsent data exceeds this are dropped, bytes. Default 1 MiB. */
   maxClientBufferBytes?: number
+  /** Custom collectors by name, as `addCollector(name, fn)` registers them: the way a `.js` or
+   * `.ts` config file given to the CLI adds its own. Default none. */
+  collectors?: Record<string, Collector>
 }
 
 /** The options after defaults and validation: what the sampler, server and alerts read. */
@@ -198,6 +201,7 @@ export interface ResolvedMonitorOptions {
     notifiers: NotifierConfig[]
   }
   maxClientBufferBytes: number
+  collectors: Record<string, Collector>
 }
 
 /** An endpoint with its URL resolved. */

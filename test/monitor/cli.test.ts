@@ -359,12 +359,13 @@ describe('vitest-perf monitor CLI', () => {
     )
   })
 
-  it('loads a JavaScript config module exporting a function', async () => {
+  it('loads a JavaScript config module exporting a function, its collectors included', async () => {
     const file = join(dir, 'monitor.config.mjs')
     writeFileSync(
       file,
       `export default async () => ({ port: 0, intervalMs: 100, hostResources: false,
-        endpoints: [{ name: 'js_api', url: '${target.url}/js' }] })\n`,
+        endpoints: [{ name: 'js_api', url: '${target.url}/js' }],
+        collectors: { queue_depth: () => 7 } })\n`,
     )
     const run = runCli(['--config', file])
     try {
@@ -373,6 +374,8 @@ describe('vitest-perf monitor CLI', () => {
       await until(async () => (await getJson(base, '/api/metrics/current')).status === 200)
       const { body } = await getJson(base, '/api/metrics/current')
       expect((body.endpoints as Array<{ name: string }>)[0]?.name).toBe('js_api')
+      // A config module can add collectors, which a JSON config cannot.
+      expect(body.custom).toEqual({ queue_depth: 7 })
       run.child.kill('SIGINT')
       expect(await run.exited).toBe(0)
     } finally {

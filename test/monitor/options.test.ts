@@ -287,6 +287,23 @@ describe('resolveMonitorOptions', () => {
     expect(o.alerts.notifiers).toHaveLength(1)
   })
 
+  it('takes collectors by name, and names a bad one', () => {
+    const depth = () => 3
+    expect(resolve({ collectors: { queue_depth: depth } }).collectors).toEqual({
+      queue_depth: depth,
+    })
+    expect(resolve({}).collectors).toEqual({})
+    expect(errorOf(() => resolve({ collectors: [depth] as never })).message).toBe(
+      'collectors: got an array of 1; expected an object of { name: function }',
+    )
+    expect(errorOf(() => resolve({ collectors: { depth: 3 as never } })).message).toBe(
+      'collectors.depth: got 3; expected a function returning a number or { key: number }',
+    )
+    expect(errorOf(() => resolve({ collectors: { 'queue depth': depth } })).message).toBe(
+      'collectors.queue depth: got "queue depth"; expected a name of 1 to 64 letters, digits, "_", "." or "-"',
+    )
+  })
+
   it('bounds every duration that ends up in a timer at 24 hours', () => {
     const day = 86_400_000
     expect(resolve({ intervalMs: day }).intervalMs).toBe(day)
