@@ -1,4 +1,4 @@
-import type { Histogram } from 'hdr-histogram-js'
+import type { Histogram, JsHistogram } from 'hdr-histogram-js'
 import { build, decodeFromCompressedBase64, encodeIntoCompressedBase64 } from 'hdr-histogram-js'
 import type { LatencySummary } from '../types.js'
 
@@ -47,10 +47,11 @@ export function summarize(histogram: Histogram): LatencySummary {
   if (histogram.totalCount === 0) {
     return { min: 0, mean: 0, stdev: 0, p50: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0 }
   }
+  const { mean, stdev } = moments(histogram)
   return {
     min: ms(minimum(histogram)),
-    mean: ms(histogram.mean),
-    stdev: ms(histogram.stdDeviation),
+    mean: ms(mean),
+    stdev: ms(stdev),
     p50: ms(histogram.getValueAtPercentile(50)),
     p90: ms(histogram.getValueAtPercentile(90)),
     p95: ms(histogram.getValueAtPercentile(95)),
@@ -77,6 +78,37 @@ export function addHistograms(histograms: Histogram[]): Histogram {
 // keeps only buckets, so this way a result and its decoded or merged copy summarise the same.
 function minimum(histogram: Histogram): number {
   return histogram.getValueAtPercentile(0)
+}
+
+/**
+ * Mean and standard deviation of a histogram of µs, each bucket counted at its median
+ * equivalent value: the same figures as the histogram's own `mean` and `stdDeviation`, from one
+ * scan of the counts instead of three walks of its value iterator. The walks cost most of a
+ * short run's summary: a monitor probe of five requests spent a third of its CPU in them.
+ */
+function moments(histogram: Histogram): { mean: number; stdev: number } {
+  const buckets = histogram as unknown as JsHistogram
+  const values: number[] = []
+  const counts: number[] = []
+  let seen = 0
+  let total = 0
+  for (let i = 0; i < buckets.countsArrayLength && seen < histogram.totalCount; i++) {
+    const count = buckets.getCountAtIndex(i)
+    if (count === 0) continue
+    const value = buckets.medianEquivalentValue(buckets.valueFromIndex(i))
+    values.push(value)
+    counts.push(count)
+    seen += count
+    total += value * count
+  }
+  const mean = total / histogram.totalCount
+
+  let squares = 0
+  for (let i = 0; i < values.length; i++) {
+    const deviation = (values[i] as number) - mean
+    squares += deviation * deviation * (counts[i] as number)
+  }
+  return { mean, stdev: Math.sqrt(squares / histogram.totalCount) }
 }
 
 function ms(microseconds: number): number {

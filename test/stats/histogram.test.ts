@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { percentileMs } from '../../src/stats/histogram.js'
+import { seededRandom } from '../../src/insights/index.js'
+import { addHistograms, percentileMs } from '../../src/stats/histogram.js'
 import {
   createHistogram,
   decodeHistogram,
@@ -22,6 +23,26 @@ describe('latency histograms', () => {
     expect(Math.abs(summary.p99 - 99) / 99).toBeLessThan(0.001)
     expect(Math.abs(summary.p999 - 99.9) / 99.9).toBeLessThan(0.001)
     expect(summary.stdev).toBeCloseTo(28.87, 1)
+  })
+
+  it("give the histogram's own mean and standard deviation, on few values or many, merged or decoded", () => {
+    const random = seededRandom(7)
+    const shapes: Array<[string, number, () => number]> = [
+      ['one value', 1, () => 1234],
+      ['a five-request probe', 5, () => 2000 + random() * 500],
+      ['a long tail', 20_000, () => Math.round(100 * Math.exp(random() * 9))],
+      ['minutes', 50, () => 60_000_000 + random() * 1e8],
+    ]
+    for (const [shape, n, draw] of shapes) {
+      const histogram = createHistogram()
+      for (let i = 0; i < n; i++) histogram.recordValue(Math.round(draw()))
+      const merged = addHistograms([histogram, decodeHistogram(encodeHistogram(histogram))])
+      for (const h of [histogram, merged]) {
+        const summary = summarize(h)
+        expect({ shape, mean: summary.mean }).toEqual({ shape, mean: ms(h.mean) })
+        expect({ shape, stdev: summary.stdev }).toEqual({ shape, stdev: ms(h.stdDeviation) })
+      }
+    }
   })
 
   it('report min and max to 3 significant digits, the same after encoding', () => {
@@ -70,3 +91,7 @@ describe('latency histograms', () => {
     expect(decoded.totalCount).toBe(5001)
   })
 })
+
+function ms(microseconds: number): number {
+  return Math.round(microseconds) / 1000
+}
