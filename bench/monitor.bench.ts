@@ -2,10 +2,17 @@
 // probes the fixture service's four endpoints and the host. Prints the monitor process's CPU
 // (percent of one core) and memory (RSS) over time, and the REST API's latency while probing.
 // The monitor runs as its own process (the CLI), so its figures are its own, not this one's.
-// MONITOR_BENCH_SECONDS shortens or lengthens the 60 s measured phase.
+// Then the faults, all at once with the clients still connected: a probe target that hangs, a
+// collector that throws, Redis down and a notifier answering 500. It prints whether sampling
+// and serving went on, what /health said, and that it all clears once healed.
+// MONITOR_BENCH_SECONDS shortens or lengthens the 60 s measured phase,
+// MONITOR_BENCH_FAULT_SECONDS the 20 s of faults.
 import type { ChildProcess } from 'node:child_process'
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import type { Server } from 'node:http'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
@@ -16,6 +23,7 @@ import WebSocket from 'ws'
 import { spawnService } from '../fixtures/service.js'
 import { readProcess } from '../src/host/proc.js'
 import { SERVICE_ENDPOINTS } from '../src/monitor/service-endpoints.js'
+import { RedisServer } from '../test/monitor/redis-server.js'
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../..')
 const CLIENTS = 50
@@ -35,19 +43,14 @@ interface Window {
 
 export async function run(): Promise<void> {
   const measuredSeconds = Number(process.env.MONITOR_BENCH_SECONDS ?? 60)
+  const faultSeconds = Number(process.env.MONITOR_BENCH_FAULT_SECONDS ?? 20)
   const service = await spawnService({ faults: '' })
+  const hook = await startHook()
+  const redis = redisAvailable() ? await RedisServer.start() : null
   const dir = mkdtempSync(join(tmpdir(), 'vp-monitor-bench-'))
-  const config = join(dir, 'monitor.json')
-  writeFileSync(
-    config,
-    JSON.stringify({
-      port: 0,
-      intervalMs: 1000,
-      baseUrl: service.url,
-      endpoints: SERVICE_ENDPOINTS,
-      alerts: { notifiers: [] },
-    }),
-  )
+  const marker = join(dir, 'collector-fault')
+  const config = join(dir, 'monitor.config.mjs')
+  writeFileSync(config, configModule(service.url, hook.url, marker))
 
   const monitor = spawn(
     process.execPath,
@@ -57,7 +60,7 @@ export async function run(): Promise<void> {
       env: {
         ...process.env,
         PERFORMANCE_LOG_LEVEL: 'error',
-        REDIS_URL: '',
+        REDIS_URL: redis?.url ?? '',
         MONITOR_TOKEN: '',
         // The benchmark's alerts go nowhere, whatever notifiers the environment configures.
         SLACK_WEBHOOK_URL: '',
@@ -71,7 +74,10 @@ export async function run(): Promise<void> {
   try {
     const base = await monitorUrl(monitor)
     const pid = monitor.pid as number
-    console.log(`monitor pid ${pid} at ${base}, fixture service at ${service.url}; interval 1 s`)
+    console.log(
+      `monitor pid ${pid} at ${base}, fixture service at ${service.url}; interval 1 s; ` +
+        `history ${redis ? `in memory and a local redis-server (${redis.url})` : 'in memory only (no redis-server found)'}`,
+    )
 
     // Warm-up: module loading, JIT, the first intervals.
     await sleep(5000)
@@ -130,10 +136,7 @@ export async function run(): Promise<void> {
         `^vitest_perf_monitor_api_request_duration_ms\\{quantile="${q}"\\} (\\S+)$`,
         'm',
       ).exec(metrics)?.[1] ?? '?'
-    const health = (await (await fetch(`${base}/health`)).json()) as {
-      samples: number
-      clients: number
-    }
+    const loadedHealth = await health(base)
     console.log('')
     console.log('window                                  monitor CPU (% of a core)   RSS (MB)')
     for (const w of windows) {
@@ -171,7 +174,7 @@ export async function run(): Promise<void> {
     )
     console.log(
       `WebSocket: ${messages} messages, ${(bytes / 1024 / 1024).toFixed(2)} MB to ${CLIENTS} clients; ` +
-        `${health.samples} intervals; clients connected at the end: ${health.clients}`,
+        `${loadedHealth.samples} intervals; clients connected at the end: ${loadedHealth.clients}`,
     )
     console.log('')
     console.log('probe accuracy: median of per-interval p50s, ms')
@@ -194,13 +197,138 @@ export async function run(): Promise<void> {
         .map(v => v.toFixed(2))
         .join(' ')} (2 cores; other work shares them)`,
     )
+
+    await faultPhase({ base, pid, serviceUrl: service.url, hook, redis, marker, faultSeconds })
   } finally {
     for (const socket of sockets) socket.terminate()
     monitor.kill('SIGTERM')
     await new Promise(done => monitor.once('exit', done))
     await service.stop()
+    await redis?.dispose()
+    hook.server.close()
     rmSync(dir, { recursive: true, force: true })
   }
+}
+
+interface FaultContext {
+  base: string
+  pid: number
+  serviceUrl: string
+  hook: Hook
+  redis: RedisServer | null
+  marker: string
+  faultSeconds: number
+}
+
+/**
+ * Every fault at once, with the clients still connected: the health endpoint hangs (each
+ * response held for 10 minutes, past the 500 ms probe timeout), the collector throws, Redis
+ * stops and the notifier's receiver answers 500. Then all of it heals.
+ */
+async function faultPhase(context: FaultContext): Promise<void> {
+  const { base, pid, serviceUrl, hook, redis, marker, faultSeconds } = context
+  const before = await health(base)
+  await fetch(`${serviceUrl}/__faults`, { method: 'POST', body: 'health:slow=600000' })
+  writeFileSync(marker, '')
+  hook.failing = true
+  await redis?.stop()
+
+  const poller = poll(base)
+  const window = await measureWindow(pid, faultSeconds * 1000, 'faults')
+  const latencies = await poller.stop()
+  const during = await health(base)
+  const hookCalls = hook.calls
+
+  console.log('')
+  console.log(
+    `faults for ${faultSeconds} s (health hangs, collector throws, ` +
+      `${redis ? 'Redis stopped' : 'no Redis to stop'}, notifier answers 500):`,
+  )
+  console.log(
+    `  intervals sampled: ${during.samples - before.samples} in ${faultSeconds} s; ` +
+      `monitor CPU ${window.cpuPercent.toFixed(2)}% of a core, RSS ${window.rssMb.toFixed(1)} MB`,
+  )
+  console.log(`  REST while faulty: ${describeLatency(latencies)}`)
+  console.log(`  notifier receiver called ${hookCalls} times, answering 500`)
+  printHealth('  /health during the faults', during)
+
+  await fetch(`${serviceUrl}/__faults`, { method: 'DELETE' })
+  rmSync(marker, { force: true })
+  hook.failing = false
+  await redis?.restart()
+  await sleep(5000)
+  printHealth('  /health 5 s after healing', await health(base))
+}
+
+interface Health {
+  status: string
+  samples: number
+  clients: number
+  history: { redis: string; buffered: number }
+  problems: Array<{ kind: string; name: string; message: string }>
+}
+
+async function health(base: string): Promise<Health> {
+  return (await (await fetch(`${base}/health`)).json()) as Health
+}
+
+function printHealth(label: string, health: Health): void {
+  console.log(
+    `${label}: status ${health.status}, history ${health.history.redis} ` +
+      `(${health.history.buffered} points waiting), ${health.problems.length} problem(s)`,
+  )
+  for (const problem of health.problems) {
+    console.log(`    ${problem.kind} ${problem.name}: ${problem.message}`)
+  }
+}
+
+/** The monitor's config: the service's endpoints, a collector that throws while `marker`
+ * exists, and alerts (firing at once) to a webhook. A module, since JSON holds no function. */
+function configModule(serviceUrl: string, hookUrl: string, marker: string): string {
+  const options = {
+    port: 0,
+    intervalMs: 1000,
+    baseUrl: serviceUrl,
+    endpoints: SERVICE_ENDPOINTS,
+    alerts: { forMs: 0, notifiers: [{ kind: 'webhook', url: hookUrl, retries: 1 }] },
+  }
+  return [
+    "import { existsSync } from 'node:fs'",
+    `const options = ${JSON.stringify(options)}`,
+    'options.collectors = {',
+    '  bench_marker: () => {',
+    `    if (existsSync(${JSON.stringify(marker)})) throw new Error('fault injected by the benchmark')`,
+    '    return 1',
+    '  },',
+    '}',
+    'export default options',
+    '',
+  ].join('\n')
+}
+
+interface Hook {
+  server: Server
+  url: string
+  /** Answer 500 instead of 200. */
+  failing: boolean
+  calls: number
+}
+
+/** A loopback stand-in for a webhook receiver that counts its calls. */
+async function startHook(): Promise<Hook> {
+  const hook = { failing: false, calls: 0 } as Hook
+  hook.server = createServer((req, res) => {
+    req.resume()
+    hook.calls++
+    res.writeHead(hook.failing ? 500 : 200).end(hook.failing ? 'receiver down' : 'ok')
+  })
+  await new Promise<void>(done => hook.server.listen(0, '127.0.0.1', done))
+  hook.url = `http://127.0.0.1:${(hook.server.address() as AddressInfo).port}/hook`
+  return hook
+}
+
+function redisAvailable(): boolean {
+  return spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0
 }
 
 /**
