@@ -25,6 +25,7 @@ export const MONITOR_DEFAULTS = {
   probeRequests: 5,
   probeTimeoutMs: 5000,
   maxClientBufferBytes: 1024 * 1024,
+  heartbeatMs: 30_000,
 } as const
 
 const NAME = /^[A-Za-z0-9_-]{1,64}$/
@@ -49,6 +50,7 @@ const OPTION_KEYS = [
   'levels',
   'alerts',
   'maxClientBufferBytes',
+  'heartbeatMs',
   'collectors',
 ] as const
 const ENDPOINT_KEYS = ['name', 'method', 'url', 'path', 'body', 'headers', 'objectives'] as const
@@ -132,6 +134,11 @@ export function resolveMonitorOptions(
       fallback: MONITOR_DEFAULTS.maxClientBufferBytes,
       min: 1024,
       max: 1024 ** 3,
+    }),
+    heartbeatMs: integer('heartbeatMs', options.heartbeatMs, {
+      fallback: MONITOR_DEFAULTS.heartbeatMs,
+      min: 100,
+      max: MAX_TIMER_MS,
     }),
     collectors: resolveCollectors(options.collectors),
   }

@@ -85,12 +85,16 @@ const tokenProperty = { token: { type: 'string' } }
  * The monitor's HTTP and WebSocket server: Fastify with JSON-schema validation of every
  * parameter, and `@fastify/websocket` for `/ws/metrics`. Messages are serialised once per
  * broadcast; a client whose unsent data passes `maxClientBufferBytes` is dropped instead of
- * letting its queue grow without bound.
+ * letting its queue grow without bound, and one that does not answer a ping within
+ * `heartbeatMs` is dropped too.
  */
 export class MonitorServer {
   readonly app: FastifyInstance
   private readonly source: ServerSource
   private readonly clients = new Set<WebSocket>()
+  /** Clients that have not answered the latest ping. */
+  private readonly unanswered = new WeakSet<WebSocket>()
+  private heartbeat: NodeJS.Timeout | null = null
   private dropped = 0
   /** Handling times of the latest API requests, ms (a ring; the WebSocket route excluded). */
   private readonly timings = new Float64Array(1024)
@@ -141,6 +145,8 @@ export class MonitorServer {
   async listen(): Promise<string> {
     const { port, host } = this.source.options
     await this.app.listen({ port, host })
+    this.heartbeat = setInterval(() => this.ping(), this.source.options.heartbeatMs)
+    this.heartbeat.unref()
     const address = this.app.server.address()
     const bound = typeof address === 'object' && address ? address.port : port
     const shown = host.includes(':') ? `[${host}]` : host
@@ -164,6 +170,7 @@ export class MonitorServer {
 
   /** Closes every client (1001, going away) and the server. */
   async close(): Promise<void> {
+    if (this.heartbeat) clearInterval(this.heartbeat)
     for (const socket of this.clients) socket.close(1001, 'monitor stopping')
     this.clients.clear()
     await this.app.close()
@@ -188,6 +195,28 @@ export class MonitorServer {
     })
     // terminate, not close: a close frame would queue behind the data the client is not reading.
     socket.terminate()
+  }
+
+  /**
+   * Pings every client and drops those that did not answer the previous ping. A client that
+   * vanished without closing (a laptop lid shut, a network gone) sends no close frame and
+   * reads nothing, and TCP can take many minutes to give up on it; until then it would be
+   * sent every message.
+   */
+  private ping(): void {
+    for (const socket of this.clients) {
+      if (this.unanswered.has(socket)) {
+        this.dropped += 1
+        this.clients.delete(socket)
+        logger().info('monitor: dropped a WebSocket client that did not answer a ping', {
+          heartbeatMs: this.source.options.heartbeatMs,
+        })
+        socket.terminate()
+        continue
+      }
+      this.unanswered.add(socket)
+      socket.ping()
+    }
   }
 
   private routes(app: FastifyInstance): void {
@@ -289,6 +318,7 @@ export class MonitorServer {
 
     app.get('/ws/metrics', { websocket: true }, (socket: WebSocket) => {
       this.clients.add(socket)
+      socket.on('pong', () => this.unanswered.delete(socket))
       socket.on('close', () => this.clients.delete(socket))
       socket.on('error', () => this.clients.delete(socket))
       // A new client gets the latest state at once rather than waiting up to an interval.

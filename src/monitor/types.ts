@@ -177,6 +177,9 @@ export interface MonitorOptions {
   alerts?: AlertOptions
   /** WebSocket clients whose unsent data exceeds this are dropped, bytes. Default 1 MiB. */
   maxClientBufferBytes?: number
+  /** How often each WebSocket client is pinged, ms; one that has not answered the previous
+   * ping by the next is dropped. From 100 to 86 400 000 (24 h). Default 30 000. */
+  heartbeatMs?: number
   /** Custom collectors by name, as `addCollector(name, fn)` registers them: the way a `.js` or
    * `.ts` config file given to the CLI adds its own. Default none. */
   collectors?: Record<string, Collector>
@@ -201,6 +204,7 @@ export interface ResolvedMonitorOptions {
     notifiers: NotifierConfig[]
   }
   maxClientBufferBytes: number
+  heartbeatMs: number
   collectors: Record<string, Collector>
 }
 

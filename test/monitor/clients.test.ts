@@ -104,4 +104,30 @@ describe('token and WebSocket clients', () => {
     slow.close()
     fast.close()
   })
+
+  it('pings every client and drops one that stops answering, keeping the one that answers', async () => {
+    monitor = createMonitor(
+      { port: 0, intervalMs: 60_000, hostResources: false, heartbeatMs: 150 },
+      { alerts: null },
+    )
+    const base = await monitor.start()
+    // A client that vanished without closing answers no ping; ws answers them by default.
+    const gone = await connect(`${base}/ws/metrics`, {}, { autoPong: false })
+    const alive = await connect(`${base}/ws/metrics`)
+    let pings = 0
+    alive.socket.on('ping', () => pings++)
+    await until(() => monitor?.health().clients === 2)
+
+    const closed = new Promise(resolve => gone.socket.once('close', resolve))
+    await until(() => monitor?.health().clients === 1, 5000, 'the silent client dropped')
+    await closed
+    // The answering client stays through more pings.
+    const seen = pings
+    await until(() => pings >= seen + 3, 5000, 'three more pings')
+    expect(monitor.health().clients).toBe(1)
+    expect(alive.socket.readyState).toBe(alive.socket.OPEN)
+    const metrics = await (await fetch(`${base}/metrics`)).text()
+    expect(metrics).toMatch(/^vitest_perf_monitor_websocket_dropped_total 1$/m)
+    alive.close()
+  })
 })

@@ -57,8 +57,9 @@ export interface Recorder {
 export async function connect(
   url: string,
   headers: Record<string, string> = {},
+  options: { autoPong?: boolean } = {},
 ): Promise<Recorder> {
-  const socket = new WebSocket(url.replace(/^http/, 'ws'), { headers })
+  const socket = new WebSocket(url.replace(/^http/, 'ws'), { headers, ...options })
   const messages: MonitorMessage[] = []
   socket.on('message', data => messages.push(JSON.parse(String(data)) as MonitorMessage))
   await new Promise<void>((resolve, reject) => {
