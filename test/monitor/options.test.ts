@@ -326,6 +326,13 @@ describe('resolveMonitorOptions', () => {
     expect(probe.message).toMatch(/at most 86400000 \(24 h\)$/)
     expect(resolve({ probe: { timeoutMs: day } }).probe.timeoutMs).toBe(day)
 
+    expect(resolve({}).heartbeatMs).toBe(30_000)
+    expect(resolve({ heartbeatMs: day }).heartbeatMs).toBe(day)
+    const heartbeat = errorOf(() => resolve({ heartbeatMs: day + 1 }))
+    expect(heartbeat.option).toBe('heartbeatMs')
+    expect(heartbeat.message).toMatch(/^heartbeatMs: got 86400001; .*100.*86400000/)
+    expect(errorOf(() => resolve({ heartbeatMs: 50 })).option).toBe('heartbeatMs')
+
     const notifier = (patch: Record<string, unknown>) => () =>
       resolve({
         alerts: {
