@@ -1,7 +1,7 @@
 import type { RunnerTestCase } from 'vitest'
 import { logger } from '../config/logger.js'
 import type { HostRecorder, RecordHostOptions } from '../host/index.js'
-import { recordHost } from '../host/index.js'
+import { recordHost, resolveHostOptions } from '../host/index.js'
 import type { Scenario } from '../load/index.js'
 import { runLoad, validateScenario } from '../load/index.js'
 import { evaluate } from '../slo/evaluate.js'
@@ -17,12 +17,12 @@ export type LoadOptions = Scenario & { host?: boolean | RecordHostOptions }
 
 /**
  * Runs a load scenario and returns its result. In order: validates the scenario (throws
- * `PerfConfigError` before sending anything), starts the host recorder unless `host: false`,
- * runs the engine, stops the recorder and puts its summary on `result.host`. Inside a
- * Vitest test it then attaches the result to the test's `meta.perf.results` (plain JSON;
- * a second scenario with the same label becomes `label #2`), records the compliance rows
- * of `objectives` if given, and annotates the test with a one-line summary. Outside
- * Vitest (a plain Node script) it only runs and returns.
+ * `PerfConfigError` before sending anything), runs the engine with the host recorder beside
+ * it from the end of the warm-up (unless `host: false`), stops the recorder and puts its
+ * summary on `result.host`. Inside a Vitest test it then attaches the result to the test's
+ * `meta.perf.results` (plain JSON; a second scenario with the same label becomes `label #2`),
+ * records the compliance rows of `objectives` if given, and annotates the test with a one-line
+ * summary. Outside Vitest (a plain Node script) it only runs and returns.
  */
 export function load(scenario: LoadOptions): Promise<LoadResult> {
   // Read the current test now: after the first await a concurrent test may have taken over.
@@ -37,8 +37,11 @@ export async function loadInto(
   // Not an object: the engine's validation says so in its own words.
   if (typeof scenario !== 'object' || scenario === null) validateScenario(scenario)
   const { host, ...engineScenario } = scenario
-  validateScenario(engineScenario)
-  const recorder = host === false ? null : recordHost(host === true ? undefined : host)
+  const { warmupMs } = validateScenario(engineScenario)
+  const hostOptions = host === false ? null : host === true || host === undefined ? {} : host
+  // Checked now, so a bad host option throws before anything is sent, like a bad scenario.
+  if (hostOptions) resolveHostOptions(hostOptions)
+  const recorder = hostOptions ? recordAfterWarmup(hostOptions, warmupMs) : null
 
   let result: LoadResult
   try {
@@ -63,8 +66,35 @@ export async function loadInto(
   return result
 }
 
+/** A host recording that may not have started yet. */
+interface PendingRecording {
+  /** The summary, or null when the run ended before the recorder started. */
+  stop(): Promise<HostSummary | null>
+}
+
+/**
+ * Starts the host recorder when the warm-up ends: warm-up is left out of every statistic, the
+ * host's figures included, or a cold start's CPU would count against the resource levels.
+ */
+function recordAfterWarmup(options: RecordHostOptions, warmupMs: number): PendingRecording {
+  if (warmupMs <= 0) {
+    const recorder = recordHost(options)
+    return { stop: () => recorder.stop() }
+  }
+  let recorder: HostRecorder | null = null
+  const timer = setTimeout(() => {
+    recorder = recordHost(options)
+  }, warmupMs)
+  return {
+    stop: async () => {
+      clearTimeout(timer)
+      return recorder ? recorder.stop() : null
+    },
+  }
+}
+
 /** Stops a recorder; a recorder failure never costs the user the load result. */
-async function stopQuietly(recorder: HostRecorder | null): Promise<HostSummary | null> {
+async function stopQuietly(recorder: PendingRecording | null): Promise<HostSummary | null> {
   if (!recorder) return null
   try {
     return await recorder.stop()

@@ -125,6 +125,22 @@ describe('load() inside a test', () => {
     expect(result.host?.intervalMs).toBe(200)
   })
 
+  it('leaves the warm-up out of the host figures: the recorder starts when it ends', async () => {
+    const sampledAt: number[] = []
+    const result = await load({
+      url: `${server.url}/`,
+      warmup: '800ms',
+      duration: '400ms',
+      connections: 1,
+      host: { intervalMs: 100, onSample: () => sampledAt.push(Date.now()) },
+    })
+    const measuredFrom = Date.parse(result.startedAt)
+    expect(sampledAt.length).toBeGreaterThan(0)
+    // Every sample falls in the measured 400 ms (timers may fire a few ms late, never early).
+    expect(Math.min(...sampledAt)).toBeGreaterThanOrEqual(measuredFrom + 90)
+    expect(result.host?.sampleCount).toBeLessThanOrEqual(6)
+  })
+
   it('throws PerfConfigError before sending anything on a bad scenario', async ({ task }) => {
     const before = server.received
     await expect(load({ url: `${server.url}/`, connections: -1, host: false })).rejects.toThrow(
