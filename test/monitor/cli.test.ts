@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { PerfConfigError } from '../../src/errors.js'
 import { main } from '../../src/monitor/cli.js'
 import { loadMonitorConfig } from '../../src/monitor/config-file.js'
+import { alive } from '../support/processes.js'
 import type { TestServer } from '../support/servers.js'
 import { startDelayServer } from '../support/servers.js'
 import { getJson, ISOLATED_ENV, until } from './helpers.js'
@@ -62,15 +63,6 @@ async function refused(base: string): Promise<boolean> {
     return false
   } catch {
     return true
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
   }
 }
 
@@ -137,6 +129,21 @@ describe('vitest-perf monitor CLI', () => {
     await redis?.dispose()
     rmSync(dir, { recursive: true, force: true })
   })
+
+  /** A config file in the test's folder: one endpoint, no host sampling. */
+  function probeConfig(name: string, url: string, intervalMs: number): string {
+    const file = join(dir, name)
+    writeFileSync(
+      file,
+      JSON.stringify({
+        port: 0,
+        intervalMs,
+        hostResources: false,
+        endpoints: [{ name: 'api', url }],
+      }),
+    )
+    return file
+  }
 
   it('stops cleanly on SIGTERM with every interval written to Redis, even one buffered in an outage', async () => {
     const prefix = 'vp-cli-sigterm'
@@ -236,16 +243,7 @@ describe('vitest-perf monitor CLI', () => {
   })
 
   it('stops cleanly when SIGTERM goes to the npm run monitor wrapper alone', async () => {
-    const config = join(dir, 'npm-run.json')
-    writeFileSync(
-      config,
-      JSON.stringify({
-        port: 0,
-        intervalMs: 200,
-        hostResources: false,
-        endpoints: [{ name: 'api', url: `${target.url}/npm` }],
-      }),
-    )
+    const config = probeConfig('npm-run.json', `${target.url}/npm`, 200)
     const run = spawnCollecting('npm', ['run', '--silent', 'monitor', '--', '--config', config])
     try {
       const base = await monitorUrl(run)
@@ -259,16 +257,7 @@ describe('vitest-perf monitor CLI', () => {
   })
 
   it('stops cleanly by itself when the shell that started it dies without passing a signal on', async () => {
-    const config = join(dir, 'orphan.json')
-    writeFileSync(
-      config,
-      JSON.stringify({
-        port: 0,
-        intervalMs: 200,
-        hostResources: false,
-        endpoints: [{ name: 'api', url: `${target.url}/orphan` }],
-      }),
-    )
+    const config = probeConfig('orphan.json', `${target.url}/orphan`, 200)
     // As `npx` does: a shell runs the monitor as its child and dies of the SIGTERM itself.
     const command = `"${process.execPath}" --import tsx src/monitor/cli.ts --config "${config}" & echo pid=$!; wait`
     const run = spawnCollecting('sh', ['-c', command])
@@ -328,16 +317,7 @@ describe('vitest-perf monitor CLI', () => {
   })
 
   it('logs at the level PERFORMANCE_LOG_LEVEL names, and says so when the name is unknown', async () => {
-    const config = join(dir, 'log-level.json')
-    writeFileSync(
-      config,
-      JSON.stringify({
-        port: 0,
-        intervalMs: 100,
-        hostResources: false,
-        endpoints: [{ name: 'api', url: `${target.url}/log` }],
-      }),
-    )
+    const config = probeConfig('log-level.json', `${target.url}/log`, 100)
     const logs = async (level: string) => {
       const run = runCli(['--config', config], { PERFORMANCE_LOG_LEVEL: level })
       try {

@@ -1,14 +1,6 @@
 import { expect, test } from 'vitest'
 import { spawnService } from '../../fixtures/service.js'
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
+import { alive } from '../support/processes.js'
 
 test('spawnService starts the service in a child on a free loopback port and stops it', async () => {
   const service = await spawnService({ faults: 'think:error=1' })
