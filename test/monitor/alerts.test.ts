@@ -74,6 +74,23 @@ function input(
   }
 }
 
+/** A forecast of host disk crossing 80% in 42 min, with `fields` changed. */
+function prediction(fields: Partial<Prediction>): Prediction {
+  return {
+    component: 'host',
+    metric: 'disk',
+    unit: '%',
+    current: 72,
+    predicted: 83,
+    interval: [78, 88],
+    threshold: 80,
+    minutesToThreshold: 42,
+    breachExpected: true,
+    method: 'holt',
+    ...fields,
+  }
+}
+
 /** A manager with the default rules and no notifiers from the environment. */
 function manager(options: Parameters<typeof createAlertManager>[0] = {}) {
   return createAlertManager({ intervalMs: INTERVAL, env: {}, ...options })
@@ -385,42 +402,34 @@ describe('rules from insights and predictions', () => {
 
   it('raises predicted_breach (low) after `for` while a breach is forecast', () => {
     const alerts = manager({ alerts: { forMs: INTERVAL } })
-    const prediction = (breachExpected: boolean): Prediction => ({
-      component: 'host',
-      metric: 'disk',
-      unit: '%',
-      current: 72,
-      predicted: breachExpected ? 83 : 75,
-      interval: [78, 88],
-      threshold: 80,
-      minutesToThreshold: breachExpected ? 42 : null,
-      breachExpected,
-      method: 'holt',
-    })
-    expect(alerts.evaluate(input(snapshot(), [], [prediction(true)]), T0)).toEqual([])
-    const [fired] = alerts.evaluate(input(snapshot(), [], [prediction(true)]), T0 + INTERVAL)
+    const disk = (breachExpected: boolean) =>
+      prediction({
+        predicted: breachExpected ? 83 : 75,
+        minutesToThreshold: breachExpected ? 42 : null,
+        breachExpected,
+      })
+    expect(alerts.evaluate(input(snapshot(), [], [disk(true)]), T0)).toEqual([])
+    const [fired] = alerts.evaluate(input(snapshot(), [], [disk(true)]), T0 + INTERVAL)
     expect(fired?.alert).toMatchObject({ rule: 'predicted_breach', severity: 'low', value: 83 })
     expect(fired?.alert.summary).toBe(
       'host/disk is predicted to cross 80% in about 42 min (now 72%, holt)',
     )
-    const resolved = alerts.evaluate(input(snapshot(), [], [prediction(false)]), T0 + 2 * INTERVAL)
+    const resolved = alerts.evaluate(input(snapshot(), [], [disk(false)]), T0 + 2 * INTERVAL)
     expect(names(resolved)).toEqual(['alert_resolved:predicted_breach'])
   })
 
   it('keeps predicted_breach firing while the crossing stays within two horizons', () => {
     const alerts = manager({ alerts: { forMs: 0 } })
-    const memory = (minutesToThreshold: number | null, breachExpected: boolean): Prediction => ({
-      component: 'host',
-      metric: 'memory',
-      unit: '%',
-      current: 70,
-      predicted: breachExpected ? 76 : 74.5,
-      interval: [72, 79],
-      threshold: 75,
-      minutesToThreshold,
-      breachExpected,
-      method: 'holt',
-    })
+    const memory = (minutesToThreshold: number | null, breachExpected: boolean) =>
+      prediction({
+        metric: 'memory',
+        current: 70,
+        predicted: breachExpected ? 76 : 74.5,
+        interval: [72, 79],
+        threshold: 75,
+        minutesToThreshold,
+        breachExpected,
+      })
     const at = (i: number, p: Prediction) =>
       alerts.evaluate(input(snapshot(), [], [p]), T0 + i * INTERVAL)
 
@@ -441,18 +450,15 @@ describe('rules from insights and predictions', () => {
 
   it('writes an availability objective of 99.95 as 99.95%, not 100%', () => {
     const alerts = manager({ alerts: { forMs: 0 } })
-    const health: Prediction = {
+    const health = prediction({
       component: 'health',
       metric: 'availability',
-      unit: '%',
       current: 99.99,
       predicted: 99.9,
       interval: [99.8, 100],
       threshold: 99.95,
       minutesToThreshold: 20,
-      breachExpected: true,
-      method: 'holt',
-    }
+    })
     const [fired] = alerts.evaluate(input(snapshot(), [], [health]), T0)
     expect(fired?.alert.summary).toBe(
       'health/availability is predicted to cross 99.95% in about 20 min (now 99.99%, holt)',
@@ -461,7 +467,7 @@ describe('rules from insights and predictions', () => {
 
   it('drops a pending alert whose rule no longer reports it', () => {
     const alerts = manager({ alerts: { forMs: INTERVAL } })
-    const breach: Prediction = {
+    const breach = prediction({
       component: 'api',
       metric: 'p95',
       unit: 'ms',
@@ -470,9 +476,8 @@ describe('rules from insights and predictions', () => {
       interval: null,
       threshold: 300,
       minutesToThreshold: 20,
-      breachExpected: true,
       method: 'linear',
-    }
+    })
     alerts.evaluate(input(snapshot(), [], [breach]), T0)
     expect(alerts.active().map(a => a.state)).toEqual(['pending'])
     alerts.evaluate(input(snapshot(), [], []), T0 + INTERVAL)
