@@ -1,6 +1,7 @@
 // The live monitor under its stated load: 50 WebSocket clients at a 1-second interval, while it
 // probes the fixture service's four endpoints and the host. Prints the monitor process's CPU
-// (percent of one core) and memory (RSS) over time, and the REST API's latency while probing.
+// (percent of one core) and memory (RSS, and the heap left after a full garbage collection)
+// over time, and the REST API's latency while probing.
 // The monitor runs as its own process (the CLI), so its figures are its own, not this one's.
 // Then the faults, all at once with the clients still connected: a probe target that hangs, a
 // collector that throws, Redis down and a notifier answering 500. It prints whether sampling
@@ -39,6 +40,8 @@ interface Window {
   label: string
   cpuPercent: number
   rssMb: number
+  /** Heap in use after a full garbage collection at the window's end, MB. */
+  heapMb: number
 }
 
 export async function run(): Promise<void> {
@@ -54,7 +57,16 @@ export async function run(): Promise<void> {
 
   const monitor = spawn(
     process.execPath,
-    ['--import', 'tsx', 'src/monitor/cli.ts', '--config', config],
+    [
+      '--expose-gc',
+      '--import',
+      './bench/heap-probe.mjs',
+      '--import',
+      'tsx',
+      'src/monitor/cli.ts',
+      '--config',
+      config,
+    ],
     {
       cwd: ROOT,
       env: {
@@ -74,6 +86,7 @@ export async function run(): Promise<void> {
   try {
     const base = await monitorUrl(monitor)
     const pid = monitor.pid as number
+    const heap = heapReader(monitor)
     console.log(
       `monitor pid ${pid} at ${base}, fixture service at ${service.url}; interval 1 s; ` +
         `history ${redis ? `in memory and a local redis-server (${redis.url})` : 'in memory only (no redis-server found)'}`,
@@ -85,7 +98,7 @@ export async function run(): Promise<void> {
     loop.enable()
     const windows: Window[] = []
     const idlePoller = poll(base)
-    windows.push(await measureWindow(pid, 15_000, 'probing only, no WebSocket client'))
+    windows.push(await measureWindow(pid, heap, 15_000, 'probing only, no WebSocket client'))
     const idleLatencies = await idlePoller.stop()
 
     let messages = 0
@@ -121,6 +134,7 @@ export async function run(): Promise<void> {
       windows.push(
         await measureWindow(
           pid,
+          heap,
           sliceMs,
           `${CLIENTS} clients, ${Math.round(((s + 1) * sliceMs) / 1000)} s`,
         ),
@@ -138,10 +152,13 @@ export async function run(): Promise<void> {
       ).exec(metrics)?.[1] ?? '?'
     const loadedHealth = await health(base)
     console.log('')
-    console.log('window                                  monitor CPU (% of a core)   RSS (MB)')
+    console.log(
+      'window                                  monitor CPU (% of a core)   RSS (MB)   heap after GC (MB)',
+    )
     for (const w of windows) {
       console.log(
-        `${w.label.padEnd(40)}${w.cpuPercent.toFixed(2).padStart(12)}${w.rssMb.toFixed(1).padStart(22)}`,
+        `${w.label.padEnd(40)}${w.cpuPercent.toFixed(2).padStart(12)}${w.rssMb.toFixed(1).padStart(22)}` +
+          `${w.heapMb.toFixed(1).padStart(21)}`,
       )
     }
     const loaded = windows.slice(1)
@@ -152,6 +169,7 @@ export async function run(): Promise<void> {
     const middle = loaded[Math.floor((loaded.length - 1) / 2)]?.rssMb ?? 0
     const firstHalf = middle - (loaded[0]?.rssMb ?? 0)
     const secondHalf = (loaded.at(-1)?.rssMb ?? 0) - middle
+    const heapGrowth = (loaded.at(-1)?.heapMb ?? 0) - (loaded[0]?.heapMb ?? 0)
     console.log('')
     console.log(
       `mean CPU with ${CLIENTS} clients: ${meanCpu.toFixed(2)}% of a core (stated target: under 5%)`,
@@ -159,6 +177,11 @@ export async function run(): Promise<void> {
     console.log(
       `RSS change over the loaded phase: ${signed(rssGrowth)} MB ` +
         `(first half ${signed(firstHalf)} MB, second half ${signed(secondHalf)} MB)`,
+    )
+    console.log(
+      `heap after a full GC over the loaded phase: ${signed(heapGrowth)} MB ` +
+        `(${loaded[0]?.heapMb.toFixed(1)} to ${loaded.at(-1)?.heapMb.toFixed(1)} MB; ` +
+        'history grows by one point per series per interval, up to maxHistorySize)',
     )
     console.log(`REST while probing, no WebSocket client: ${describeLatency(idleLatencies)}`)
     console.log(
@@ -198,7 +221,16 @@ export async function run(): Promise<void> {
         .join(' ')} (2 cores; other work shares them)`,
     )
 
-    await faultPhase({ base, pid, serviceUrl: service.url, hook, redis, marker, faultSeconds })
+    await faultPhase({
+      base,
+      pid,
+      heap,
+      serviceUrl: service.url,
+      hook,
+      redis,
+      marker,
+      faultSeconds,
+    })
   } finally {
     for (const socket of sockets) socket.terminate()
     monitor.kill('SIGTERM')
@@ -213,6 +245,7 @@ export async function run(): Promise<void> {
 interface FaultContext {
   base: string
   pid: number
+  heap: () => Promise<number>
   serviceUrl: string
   hook: Hook
   redis: RedisServer | null
@@ -226,7 +259,7 @@ interface FaultContext {
  * stops and the notifier's receiver answers 500. Then all of it heals.
  */
 async function faultPhase(context: FaultContext): Promise<void> {
-  const { base, pid, serviceUrl, hook, redis, marker, faultSeconds } = context
+  const { base, pid, heap, serviceUrl, hook, redis, marker, faultSeconds } = context
   const before = await health(base)
   await fetch(`${serviceUrl}/__faults`, { method: 'POST', body: 'health:slow=600000' })
   writeFileSync(marker, '')
@@ -234,7 +267,7 @@ async function faultPhase(context: FaultContext): Promise<void> {
   await redis?.stop()
 
   const poller = poll(base)
-  const window = await measureWindow(pid, faultSeconds * 1000, 'faults')
+  const window = await measureWindow(pid, heap, faultSeconds * 1000, 'faults')
   const latencies = await poller.stop()
   const during = await health(base)
   const hookCalls = hook.calls
@@ -427,8 +460,13 @@ function describeLatency(latencies: number[]): string {
   )
 }
 
-/** CPU (percent of one core) and RSS of `pid` over `ms`. */
-async function measureWindow(pid: number, ms: number, label: string): Promise<Window> {
+/** CPU (percent of one core) and RSS of `pid` over `ms`, then its heap after a full GC. */
+async function measureWindow(
+  pid: number,
+  heap: () => Promise<number>,
+  ms: number,
+  label: string,
+): Promise<Window> {
   const before = await readProcess(pid)
   const started = performance.now()
   await sleep(ms)
@@ -436,7 +474,27 @@ async function measureWindow(pid: number, ms: number, label: string): Promise<Wi
   const seconds = (performance.now() - started) / 1000
   if (!before || !after) throw new Error('the monitor process went away')
   const cpuSeconds = (after.ticks - before.ticks) / CLOCK_TICKS_PER_SECOND
-  return { label, cpuPercent: (cpuSeconds / seconds) * 100, rssMb: after.rssBytes / 1024 / 1024 }
+  return {
+    label,
+    cpuPercent: (cpuSeconds / seconds) * 100,
+    rssMb: after.rssBytes / 1024 / 1024,
+    heapMb: (await heap()) / 1024 / 1024,
+  }
+}
+
+/** Asks the monitor (through bench/heap-probe.mjs) for its heap after a full GC, in bytes. */
+function heapReader(child: ChildProcess): () => Promise<number> {
+  const waiting: Array<(bytes: number) => void> = []
+  child.stdout?.on('data', chunk => {
+    for (const match of String(chunk).matchAll(/^heap-after-gc (\d+)$/gm)) {
+      waiting.shift()?.(Number(match[1]))
+    }
+  })
+  return () =>
+    new Promise(resolveHeap => {
+      waiting.push(resolveHeap)
+      child.kill('SIGUSR2')
+    })
 }
 
 async function monitorUrl(child: ChildProcess): Promise<string> {
