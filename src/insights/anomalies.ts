@@ -31,6 +31,12 @@ export interface AnomalyOptions {
   minRelativeScale?: number
   /** Keep at most this many anomalies, the most extreme ones. Default no limit. */
   maxAnomalies?: number
+  /**
+   * Judge only points at or after this time (the series' seconds); earlier points still feed
+   * both detectors, so the result is the same as filtering the full run's anomalies, for less
+   * work. Default: every point is judged.
+   */
+  judgeFrom?: number
 }
 
 interface Resolved {
@@ -47,6 +53,7 @@ interface Resolved {
   minScale: number
   minRelativeScale: number
   maxAnomalies: number
+  judgeFrom: number
 }
 
 /** 1.4826 × MAD estimates the standard deviation of normally distributed data. */
@@ -87,10 +94,11 @@ export function detectAnomalies(series: Series, options: AnomalyOptions = {}): A
 
   for (let i = 0; i < points.length; i++) {
     const { t, value } = points[i]!
+    const judged = t >= o.judgeFrom
     let robustHit: Anomaly | null = null
     let ewmaHit: Anomaly | null = null
 
-    if (o.robust && size >= o.minHistory) {
+    if (o.robust && judged && size >= o.minHistory) {
       const median = medianOfSorted(sorted, size)
       const spread = Math.max(MAD_TO_SIGMA * madOfSorted(sorted, size, median), floor(o, median))
       const z = (value - median) / spread
@@ -113,7 +121,7 @@ export function detectAnomalies(series: Series, options: AnomalyOptions = {}): A
       const spread = Math.max(Math.sqrt(variance), floor(o, mean))
       const residual = value - mean
       const score = residual / spread
-      if (beyond(score, o.sigmas, o.direction)) {
+      if (judged && beyond(score, o.sigmas, o.direction)) {
         const low = mean - o.sigmas * spread
         const high = mean + o.sigmas * spread
         ewmaHit = {
@@ -195,6 +203,7 @@ function resolveOptions(options: AnomalyOptions): Resolved {
     maxAnomalies: numberOption('maxAnomalies', options.maxAnomalies, Number.POSITIVE_INFINITY, {
       min: 0,
     }),
+    judgeFrom: numberOption('judgeFrom', options.judgeFrom, Number.NEGATIVE_INFINITY, {}),
   }
 }
 

@@ -67,6 +67,17 @@ describe('detectAnomalies', () => {
     expect(capped.map(a => a.t)).toEqual([299, 349, 399])
   })
 
+  it('judges only points from judgeFrom, finding there exactly what a full pass finds', () => {
+    const noise = gaussian(5)
+    const spikes = new Set([120, 700, 905, 990])
+    const points = series(1000, i => (spikes.has(i) ? 160 : 100 + 5 * noise()))
+    const all = detectAnomalies(points)
+    const recent = detectAnomalies(points, { judgeFrom: 900 })
+    expect(recent.map(a => a.t)).toEqual(expect.arrayContaining([905, 990]))
+    expect(recent).toEqual(all.filter(a => a.t >= 900))
+    expect(() => detectAnomalies(points, { judgeFrom: Number.NaN })).toThrow(/judgeFrom/)
+  })
+
   it('rejects empty series, NaN values, unordered times and bad options with PerfConfigError', () => {
     expect(() => detectAnomalies([])).toThrow(PerfConfigError)
     expect(() => detectAnomalies([{ t: 0, value: Number.NaN }])).toThrow(/series\[0\]\.value/)
