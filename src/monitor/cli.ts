@@ -127,20 +127,32 @@ export async function main(
 const PARENT_CHECK_MS = 1000
 
 /**
- * Resolves with why the monitor should stop: the first SIGINT or SIGTERM (a second one exits
- * at once), or the parent process going away. `npm run` and `npx` start the monitor under a
- * shell that dies of a SIGTERM without passing it on; the monitor, left behind with a new
- * parent, would go on holding its port. Only a dead parent changes a process's parent id.
+ * A second signal this soon after the first is the same Ctrl-C arriving twice, not a request
+ * to hurry, ms: the terminal signals the whole process group, and `npm run` passes its own copy
+ * on to the monitor a few milliseconds later.
+ */
+const REPEATED_SIGNAL_MS = 1000
+
+/**
+ * Resolves with why the monitor should stop: the first SIGINT or SIGTERM (a second one, a
+ * second or more later, exits at once), or the parent process going away. `npm run` and `npx`
+ * start the monitor under a shell that dies of a SIGTERM without passing it on; the monitor,
+ * left behind with a new parent, would go on holding its port. Only a dead parent changes a
+ * process's parent id.
  */
 function untilStopAsked(): Promise<string> {
   return new Promise(resolve => {
     const parent = process.ppid
     const stop = (reason: string) => {
+      const stoppedAt = Date.now()
+      const hurry = (code: number) => () => {
+        if (Date.now() - stoppedAt >= REPEATED_SIGNAL_MS) process.exit(code)
+      }
       clearInterval(watch)
       process.off('SIGINT', onSignal)
       process.off('SIGTERM', onSignal)
-      process.once('SIGINT', () => process.exit(130))
-      process.once('SIGTERM', () => process.exit(143))
+      process.on('SIGINT', hurry(130))
+      process.on('SIGTERM', hurry(143))
       resolve(reason)
     }
     const onSignal = (signal: NodeJS.Signals) => stop(signal)

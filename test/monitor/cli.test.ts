@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { PerfConfigError } from '../../src/errors.js'
 import { main } from '../../src/monitor/cli.js'
 import { loadMonitorConfig } from '../../src/monitor/config-file.js'
-import { alive } from '../support/processes.js'
+import { alive, freePort } from '../support/processes.js'
 import type { TestServer } from '../support/servers.js'
 import { startDelayServer } from '../support/servers.js'
 import { getJson, ISOLATED_ENV, until } from './helpers.js'
@@ -33,9 +33,11 @@ function spawnCollecting(
   command: string,
   args: string[],
   env: Record<string, string> = {},
+  detached = false,
 ): Running {
   const child = spawn(command, args, {
     cwd: ROOT,
+    detached,
     env: { ...process.env, ...ISOLATED_ENV, PERFORMANCE_LOG_LEVEL: 'error', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
@@ -253,6 +255,37 @@ describe('vitest-perf monitor CLI', () => {
       expect(await refused(base)).toBe(true)
     } finally {
       run.child.kill('SIGKILL')
+    }
+  })
+
+  it('stops cleanly on Ctrl-C to npm run monitor, which delivers SIGINT twice', async () => {
+    const config = probeConfig('ctrl-c.json', `${target.url}/ctrl-c`, 200)
+    // A process group of its own, signalled whole, as a terminal does on Ctrl-C: npm and the
+    // monitor both get SIGINT, and npm passes its copy on as well. An unreachable Redis makes
+    // the stop take seconds (it waits to write the history), long enough for the second copy.
+    const redisUrl = `redis://127.0.0.1:${await freePort()}`
+    // Without --silent: npm then passes the signal on (with it, npm did not).
+    const run = spawnCollecting(
+      'npm',
+      ['run', 'monitor', '--', '--config', config],
+      { REDIS_URL: redisUrl },
+      true,
+    )
+    const group = run.child.pid as number
+    try {
+      const base = await monitorUrl(run)
+      process.kill(-group, 'SIGINT')
+      await run.exited
+      await until(() => /monitor stopped/.test(run.output()), 10_000, 'the monitor stopped')
+      expect(run.output()).toMatch(/SIGINT; stopping \(writing history/)
+      expect(await run.exited).toBe(0)
+      expect(await refused(base)).toBe(true)
+    } finally {
+      try {
+        process.kill(-group, 'SIGKILL')
+      } catch {
+        // The group has already gone.
+      }
     }
   })
 
