@@ -40,7 +40,7 @@ export async function loadMonitorConfig(
     if (error instanceof PerfConfigError) throw error
     throw new PerfConfigError(
       '--config',
-      `--config: cannot read ${file}: ${(error as Error).message}`,
+      `--config: cannot read ${file}: ${(error as Error).message}${commonJsHint(file, error)}`,
     )
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
@@ -103,4 +103,17 @@ async function findInstalledTsx(cwd: string): Promise<TsImport> {
   }
   const api = (await import('tsx/esm/api')) as { tsImport: TsImport }
   return api.tsImport
+}
+
+/**
+ * A `.js` config with `export` in a project whose package.json does not say `"type":
+ * "module"` is read by Node as CommonJS and fails on its first `export` or `import`.
+ */
+function commonJsHint(file: string, error: unknown): string {
+  if (extname(file) !== '.js' || !(error instanceof SyntaxError)) return ''
+  if (!/\b(export|import)\b/.test(error.message)) return ''
+  return (
+    '; this project loads .js files as CommonJS: name the config .mjs, or set ' +
+    '"type": "module" in its package.json'
+  )
 }

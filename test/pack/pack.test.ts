@@ -58,9 +58,9 @@ beforeAll(async () => {
   consumer = join(dir, 'consumer')
   await mkdir(consumer)
 
-  // `npm pack` runs `prepack`, which builds dist/ with tsc: a build error fails here.
+  // `npm pack` runs `prepare`, which builds dist/ with tsc: a build error fails here.
   const pack = await run('npm', ['pack', '--pack-destination', dir, '--silent'], root)
-  if (pack.code !== 0) throw new Error(explain('npm pack (with its prepack build)', pack))
+  if (pack.code !== 0) throw new Error(explain('npm pack (with its prepare build)', pack))
   const tarball = join(dir, pack.stdout.trim().split('\n').at(-1) ?? '')
 
   await writeFile(
@@ -204,6 +204,21 @@ describe('the packed package in a fresh project', () => {
       child.kill('SIGKILL')
       server.close()
     }
+  })
+
+  it('says to use .mjs or "type": "module" when a .js monitor config is read as CommonJS', async () => {
+    // `npm init` writes "type": "commonjs"; Node then reads a .js file with export as CommonJS.
+    const project = join(consumer, 'commonjs-project')
+    await mkdir(project, { recursive: true })
+    await writeFile(join(project, 'package.json'), '{ "type": "commonjs" }\n')
+    await writeFile(join(project, 'monitor.config.js'), 'export default { port: 0 }\n')
+    const bin = join(consumer, 'node_modules/.bin/vitest-perf')
+    const result = await run(bin, ['monitor', '--config', 'monitor.config.js'], project, 30_000)
+    expect(result.code).toBe(2)
+    expect(result.stderr).toMatch(/--config: cannot read .*monitor\.config\.js: .*export/)
+    expect(result.stderr).toMatch(
+      /this project loads \.js files as CommonJS: name the config \.mjs, or set "type": "module"/,
+    )
   })
 
   it("type-checks with the consumer's tsc --noEmit, matcher types included", async () => {
