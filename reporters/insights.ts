@@ -31,17 +31,25 @@ export const defaultInsights: InsightsApi = {
   findBaselineScenario,
 }
 
+/** What `addInsights` has to say beyond the report itself. */
+export interface InsightsOutcome {
+  /** Worth printing, no more: an insight or one scenario's comparison that threw. */
+  notes: string[]
+  /** The baseline named could not be read (missing, not JSON, not a report): the run was
+   * asked for a regression check it could not make, so the reporter fails it. */
+  baselineError: string | null
+}
+
 /**
  * Fills `insights` on every scenario that ran, and `baseline` when a previous report is given.
- * Returns the notes worth printing (a missing baseline file, an insight that threw): insights
- * explain a report, they never stop it from being written.
+ * Insights explain a report; they never stop it from being written, so nothing here throws.
  */
 export function addInsights(
   report: PerfReport,
   baselinePath: string | null,
   api: InsightsApi = defaultInsights,
   baselineOption = 'baseline',
-): string[] {
+): InsightsOutcome {
   const notes: string[] = []
   for (const scenario of report.scenarios) {
     if (scenario.state === 'skipped' || !Array.isArray(scenario.timeline)) continue
@@ -52,13 +60,12 @@ export function addInsights(
     }
   }
 
-  if (!baselinePath) return notes
+  if (!baselinePath) return { notes, baselineError: null }
   let baseline: PerfReport
   try {
     baseline = api.readBaselineReport(baselinePath, baselineOption)
   } catch (error) {
-    notes.push(`baseline not used: ${message(error)}`)
-    return notes
+    return { notes, baselineError: message(error) }
   }
   for (const scenario of report.scenarios) {
     const before = api.findBaselineScenario(baseline, scenario)
@@ -73,7 +80,7 @@ export function addInsights(
       notes.push(`baseline comparison for "${scenario.name}" failed: ${message(error)}`)
     }
   }
-  return notes
+  return { notes, baselineError: null }
 }
 
 function message(error: unknown): string {

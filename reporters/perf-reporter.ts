@@ -94,7 +94,12 @@ export class PerfReporter implements Reporter {
       environment: environmentInfo(),
       toolVersion: toolVersion(),
     })
-    const notes = addInsights(built, this.options.baseline, this.insights, this.baselineOption)
+    const { notes, baselineError } = addInsights(
+      built,
+      this.options.baseline,
+      this.insights,
+      this.baselineOption,
+    )
     // Redaction comes last, after insights, so nothing computed later can reintroduce a secret.
     const report = redact(built)
     this.report = report
@@ -102,6 +107,15 @@ export class PerfReporter implements Reporter {
     this.files = this.write(report)
     this.print(report, notes)
     this.appendStepSummary(report)
+    if (baselineError) {
+      // The report is written all the same; the run fails so that a mistyped baseline path
+      // in CI is not a regression check that silently never ran.
+      this.error(
+        `vitest-perf: no baseline comparison: ${baselineError}; the report was written ` +
+          'without one, and the run fails',
+      )
+      process.exitCode = 1
+    }
   }
 
   private write(report: PerfReport): string[] {

@@ -83,7 +83,7 @@ beforeAll(async () => {
   // a baseline: the same run, a little faster, so the before/after columns show
   const baselineFile = join(scratch, 'baseline.json')
   writeFileSync(baselineFile, renderJson(syntheticReport(4, { seconds: 90, medianMs: 10 })))
-  expect(addInsights(built, baselineFile)).toEqual([])
+  expect(addInsights(built, baselineFile)).toEqual({ notes: [], baselineError: null })
   // one more anomaly where no series passes mid-height, so its marker can be told from the lines
   built.scenarios[0]!.insights!.anomalies.push({
     metric: 'p95',

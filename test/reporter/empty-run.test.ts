@@ -50,3 +50,22 @@ test('a tagged test that failed before measuring still writes its report', async
   const failed = report.tests.find((t: { name: string }) => /failed before any load/.test(t.name))
   expect(failed?.state).toBe('failed')
 })
+
+test('a baseline that cannot be read fails a passing run, and the report is still written', async () => {
+  const out = join(dir, 'baseline-reports')
+  const missing = join(dir, 'no-such-baseline.json')
+  const run = await runFixture(['alpha', '-t', 'meets its objectives'], {
+    FIXTURE_OUT: out,
+    NO_COLOR: '1',
+    PERF_BASELINE: missing,
+  })
+
+  expect(run.code).toBe(1)
+  expect(run.stdout).toMatch(/1 passed/)
+  expect(run.stderr).toContain(
+    `vitest-perf: no baseline comparison: PERF_BASELINE: ${JSON.stringify(missing)}: no such file; ` +
+      'the report was written without one, and the run fails',
+  )
+  const report = JSON.parse(readFileSync(join(out, 'perf-report.json'), 'utf8'))
+  expect(report.scenarios.length).toBeGreaterThan(0)
+})

@@ -191,7 +191,7 @@ describe('insights in the report', () => {
       explainResult: () => anomaly,
       compareToBaseline: () => comparison,
     }
-    expect(addInsights(report, baselineFile, api)).toEqual([])
+    expect(addInsights(report, baselineFile, api)).toEqual({ notes: [], baselineError: null })
 
     const html = renderHtml(report)
     expect(html).toContain('anomaly in p95 at 12 s: p95 90 ms &lt;vs&gt; 20 ms usual')
@@ -220,7 +220,7 @@ describe('insights in the report', () => {
 
     // the same scenarios, twice as slow
     const after = syntheticReport(2, { medianMs: 20 })
-    expect(addInsights(after, baselineFile)).toEqual([])
+    expect(addInsights(after, baselineFile)).toEqual({ notes: [], baselineError: null })
     for (const scenario of after.scenarios) {
       expect(scenario.insights).toMatchObject({
         anomalies: expect.any(Array),
@@ -235,11 +235,11 @@ describe('insights in the report', () => {
     ).toBe(true)
   })
 
-  test('a missing baseline file is a note, and the report is still built', () => {
+  test('a missing baseline file is reported as such, and the report is still built', () => {
     const report = syntheticReport(1)
-    const notes = addInsights(report, join(dir, 'nope.json'))
-    expect(notes).toHaveLength(1)
-    expect(notes[0]).toMatch(/baseline not used: .*nope\.json.*no such file/)
+    const { notes, baselineError } = addInsights(report, join(dir, 'nope.json'))
+    expect(notes).toEqual([])
+    expect(baselineError).toMatch(/^baseline: ".*nope\.json": no such file$/)
     expect(report.scenarios[0]?.insights).toBeDefined()
     expect(report.scenarios[0]?.baseline).toBeUndefined()
   })
