@@ -1,5 +1,6 @@
 import type { RunnerTestCase } from 'vitest'
 import { logger } from '../config/logger.js'
+import { answered } from '../slo/evaluate.js'
 import {
   formatCount as count,
   formatMs as ms,
@@ -89,7 +90,10 @@ export function summaryLine(result: LoadResult): string {
   const unit = result.target?.kind === 'function' ? 'calls' : 'req'
   const parts = [
     `${result.label}: ${count(result.requests.total)} ${unit} in ${seconds(result.durationMs)} (${rate(result.throughputRps)} ${unit}/s)`,
-    `p50 ${ms(summary.p50)} ms, p95 ${ms(summary.p95)} ms, p99 ${ms(summary.p99)} ms${latency ? ' (corrected)' : ''}`,
+    // With no response the histogram's zeros measured nothing; a line of 0 ms would read as fast.
+    answered(result) === 0
+      ? 'no response, so no latency'
+      : `p50 ${ms(summary.p50)} ms, p95 ${ms(summary.p95)} ms, p99 ${ms(summary.p99)} ms${latency ? ' (corrected)' : ''}`,
     `${percent(result.successRate)} succeeded`,
   ]
   if (result.requests.dropped) parts.push(`${count(result.requests.dropped)} dropped`)

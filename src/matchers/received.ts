@@ -78,8 +78,12 @@ function fromResult(result: LoadResult): Measured {
       const dropped = result.requests.dropped
         ? `, ${formatCount(result.requests.dropped)} dropped`
         : ''
+      const latency =
+        answered(result) === 0
+          ? 'no latency'
+          : `p50 ${formatMs(summary.p50)}, p99 ${formatMs(summary.p99)} ms${kind}`
       return (
-        `(p50 ${formatMs(summary.p50)}, p99 ${formatMs(summary.p99)} ms${kind}; ` +
+        `(${latency}; ` +
         `${formatCount(result.requests.total)} requests, ${formatPercent(result.successRate)} succeeded${dropped})`
       )
     },

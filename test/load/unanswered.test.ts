@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { summaryLine } from '../../src/harness/index.js'
 import { runLoad } from '../../src/load/index.js'
 import { mergeResults } from '../../src/stats/index.js'
 import { failure } from '../support/assertions.js'
@@ -59,7 +60,10 @@ describe('a run in which every request failed without a response', () => {
     expect(result.requests.failed).toBe(result.requests.total)
     expect(result.errors.ECONNREFUSED).toBe(result.requests.total)
     expect(result.throughputRps).toBe(0)
-    expect(failure(() => expect(result).toMeetP99(10))).toMatch(/no request got a response/)
+    expect(failure(() => expect(result).toMeetP99(10))).toMatch(
+      /no request got a response \(no latency; [\d,]+ requests, 0% succeeded\)/,
+    )
+    expect(summaryLine(result)).toMatch(/, no response, so no latency, 0% succeeded/)
     expect(failure(() => expect(result).toSustainThroughput(100))).toMatch(/measured 0 req\/s/)
     expect(failure(() => expect(result).toMeetObjectives({ p95: 50 }))).toMatch(/p95/)
   })
