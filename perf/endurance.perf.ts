@@ -1,6 +1,6 @@
 import { describe, expect, inject, test } from 'vitest'
 import { loadEnv } from '../src/config/env.js'
-import { load, parseDuration, recordCompliance } from '../src/index.js'
+import { load, parseEnvDuration, recordCompliance } from '../src/index.js'
 import { describeDrift, driftRows, measureDrift } from './drift.js'
 import { endpointLabels } from './endpoints.js'
 import type { EndpointLabel } from './objectives.js'
@@ -9,8 +9,8 @@ import { endpointScenario } from './target.js'
 
 loadEnv()
 
-/** The soak's length: `PERF_ENDURANCE_DURATION` (`'10m'`, `'2h'`, ms), default 60 s. */
-const DURATION_MS = parseDuration(
+/** The soak's length: `PERF_ENDURANCE_DURATION` (`'10m'`, `'2h'`), default 60 s. */
+const DURATION_MS = parseEnvDuration(
   process.env.PERF_ENDURANCE_DURATION?.trim() || '60s',
   'PERF_ENDURANCE_DURATION',
 )

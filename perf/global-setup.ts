@@ -3,6 +3,7 @@ import type { SpawnedService } from '../fixtures/service.js'
 import './context.js'
 import { request } from 'undici'
 import { spawnService } from '../fixtures/service.js'
+import { parseEnvDuration } from '../src/config/duration.js'
 import { loadEnv } from '../src/config/env.js'
 import { logger } from '../src/config/logger.js'
 import { PerfConfigError } from '../src/errors.js'
@@ -19,6 +20,10 @@ const REACH_TIMEOUT_MS = 5000
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   loadEnv()
+  // The endurance file reads it when collected, which would report a bad value as a failed
+  // file after the other scenarios have run, even under a filter that leaves endurance out.
+  const soak = process.env.PERF_ENDURANCE_DURATION?.trim()
+  if (soak) parseEnvDuration(soak, 'PERF_ENDURANCE_DURATION')
   const configured = configuredBaseUrl()
 
   if (configured) {

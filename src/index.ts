@@ -1,6 +1,6 @@
 // The public API of vitest-perf: re-exports only.
 export type { Duration } from './config/duration.js'
-export { formatDuration, parseDuration } from './config/duration.js'
+export { formatDuration, parseDuration, parseEnvDuration } from './config/duration.js'
 export type { Logger, LogLevel } from './config/logger.js'
 export { createLogger, setLogger } from './config/logger.js'
 export { PerfConfigError } from './errors.js'

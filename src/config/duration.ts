@@ -36,6 +36,23 @@ export function parseDuration(value: Duration, option: string): number {
   return total
 }
 
+/**
+ * Parses a duration read from the environment variable `name`. Everything there is text, so
+ * milliseconds as a number cannot be meant: a bare number (is `10` ten seconds or ten
+ * milliseconds?) is refused, and the message lists only what can be written there.
+ */
+export function parseEnvDuration(value: string, name: string): number {
+  const text = value.trim()
+  if (/^\d+(?:\.\d+)?$/.test(text) || !WHOLE.test(text.toLowerCase())) {
+    throw invalidOption(
+      name,
+      value,
+      "allowed: a duration with its unit, such as '500ms', '90s', '10m', '2h', '1h30m'",
+    )
+  }
+  return parseDuration(text, name)
+}
+
 /** Renders milliseconds the way people read them: `850 ms`, `12.5 s`, `3 m 20 s`. */
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatDuration, parseDuration } from '../../src/config/duration.js'
+import { formatDuration, parseDuration, parseEnvDuration } from '../../src/config/duration.js'
 import { PerfConfigError } from '../../src/errors.js'
 
 describe('parseDuration', () => {
@@ -19,6 +19,18 @@ describe('parseDuration', () => {
     expect(() => parseDuration('ten seconds', 'warmup')).toThrow(
       /warmup: got "ten seconds"; allowed/,
     )
+  })
+})
+
+describe('parseEnvDuration', () => {
+  it('reads durations with units and refuses a bare number, listing only what text can hold', () => {
+    expect(parseEnvDuration(' 10m ', 'PERF_ENDURANCE_DURATION')).toBe(600_000)
+    expect(parseEnvDuration('1h30m', 'PERF_ENDURANCE_DURATION')).toBe(5_400_000)
+    for (const bad of ['10', '2.5', 'ten', '', '-5s']) {
+      expect(() => parseEnvDuration(bad, 'PERF_ENDURANCE_DURATION')).toThrow(
+        /^PERF_ENDURANCE_DURATION: got ".*"; allowed: a duration with its unit, such as '500ms', '90s'/,
+      )
+    }
   })
 })
 

@@ -29,3 +29,16 @@ test.each(['PERF_BASE_URL', 'SUTAZAI_BASE_URL'])(
     }
   },
 )
+
+test('a bare number in PERF_ENDURANCE_DURATION stops the run before any scenario, even filtered out', async () => {
+  const run = await runPerf(['--tags-filter=smoke'], { PERF_ENDURANCE_DURATION: '10' })
+  try {
+    expect(run.code).not.toBe(0)
+    expect(run.output).toContain(
+      `PERF_ENDURANCE_DURATION: got "10"; allowed: a duration with its unit, such as '500ms'`,
+    )
+    expect(run.report()?.scenarios ?? []).toHaveLength(0)
+  } finally {
+    await run.cleanup()
+  }
+})
