@@ -37,7 +37,8 @@ export interface Monitor {
   readonly options: ResolvedMonitorOptions
   /** `http://host:port` once started, else null. */
   readonly url: string | null
-  /** Connects history, binds the server and starts sampling. Resolves with the URL. */
+  /** Connects history, binds the server and starts sampling. Resolves with the URL; a second
+   * call gets the same promise, and a call after `stop()` rejects. */
   start(): Promise<string>
   /** Stops sampling, closes clients and the server, waits for notifications in flight, and
    * writes buffered history to Redis (bounded by `timeoutMs`, default 5000). Safe to call twice. */
@@ -74,6 +75,7 @@ class LiveMonitor implements Monitor {
   private readonly listeners = new Set<(message: MonitorMessage) => void>()
   private readonly renderPage: (info: DashboardInfo) => string
   private startedAt = 0
+  private starting: Promise<string> | null = null
   private stopping: Promise<void> | null = null
   private cachedPage: string | null = null
 
@@ -112,8 +114,17 @@ class LiveMonitor implements Monitor {
     })
   }
 
-  async start(): Promise<string> {
-    if (this.url) return this.url
+  start(): Promise<string> {
+    if (this.stopping) {
+      return Promise.reject(
+        new Error('monitor: this monitor has been stopped; create a new one to start again'),
+      )
+    }
+    this.starting ??= this.open()
+    return this.starting
+  }
+
+  private async open(): Promise<string> {
     this.startedAt = Date.now()
     await this.history.open()
     this.url = await this.server.listen()
@@ -178,6 +189,9 @@ class LiveMonitor implements Monitor {
   }
 
   private async shutdown(timeoutMs: number): Promise<void> {
+    // A start in progress is let finish, so the port it binds and the sampling it starts are
+    // stopped here, not left running after stop() has resolved.
+    await this.starting?.catch(() => {})
     await this.sampler.stop()
     if (this.url) await this.server.close()
     await Promise.race([this.alerts?.close(), sleep(timeoutMs)])

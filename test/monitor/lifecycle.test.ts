@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createMonitor } from '../../src/monitor/index.js'
+import type { TestServer } from '../support/servers.js'
+import { startDelayServer } from '../support/servers.js'
+
+let target: TestServer
+
+beforeAll(async () => {
+  target = await startDelayServer()
+})
+
+afterAll(async () => {
+  await target.close()
+})
+
+function monitor() {
+  return createMonitor({
+    port: 0,
+    intervalMs: 100,
+    hostResources: false,
+    alerts: { notifiers: [] },
+    endpoints: [{ name: 'api', url: `${target.url}/api` }],
+  })
+}
+
+/** Whether anything answers at `url`. */
+async function answers(url: string): Promise<boolean> {
+  try {
+    await fetch(`${url}/health`)
+    return true
+  } catch {
+    return false
+  }
+}
+
+describe('monitor start and stop', () => {
+  it('stop() called while start() is in progress leaves nothing listening or sampling', async () => {
+    const m = monitor()
+    const started = m.start()
+    await m.stop()
+    const url = await started
+    const samples = m.health().samples
+    await new Promise(resolve => setTimeout(resolve, 300))
+    expect(await answers(url)).toBe(false)
+    expect(m.health().samples).toBe(samples)
+  })
+
+  it('start() twice gives one URL, and start() after stop() is refused', async () => {
+    const m = monitor()
+    const [first, second] = await Promise.all([m.start(), m.start()])
+    expect(second).toBe(first)
+    await m.stop()
+    await expect(m.start()).rejects.toThrow(/has been stopped; create a new one/)
+    expect(await answers(first)).toBe(false)
+  })
+})
