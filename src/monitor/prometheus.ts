@@ -1,4 +1,8 @@
+import { SEVERITIES } from './alerts/types.js'
 import type { Alert, MonitorHealth, MonitorSnapshot } from './types.js'
+
+/** The states an active alert can be in. */
+const ALERT_STATES = ['pending', 'firing'] as const
 
 /** What `/metrics` renders. */
 export interface PrometheusInput {
@@ -139,15 +143,17 @@ export function renderPrometheus({
     )
   }
 
+  // Every severity and state is written, at 0 when none is active, so that a query for no
+  // critical alerts (`== 0`) has a series to match instead of an absent one.
   const counts = new Map<string, { labels: Labels; n: number }>()
-  for (const alert of alerts) {
-    const key = `${alert.severity}/${alert.state}`
-    const entry = counts.get(key) ?? {
-      labels: { severity: alert.severity, state: alert.state },
-      n: 0,
+  for (const severity of SEVERITIES) {
+    for (const state of ALERT_STATES) {
+      counts.set(`${severity}/${state}`, { labels: { severity, state }, n: 0 })
     }
-    entry.n += 1
-    counts.set(key, entry)
+  }
+  for (const alert of alerts) {
+    const entry = counts.get(`${alert.severity}/${alert.state}`)
+    if (entry) entry.n += 1
   }
   family(
     'vitest_perf_alerts_active',

@@ -59,6 +59,9 @@ describe('renderPrometheus', () => {
     expect(lines).toContain('vitest_perf_custom{name="pool.\\"busy\\"\\\\n"} 3')
     expect(lines).toContain('vitest_perf_alerts_active{severity="critical",state="firing"} 2')
     expect(lines).toContain('vitest_perf_alerts_active{severity="low",state="pending"} 1')
+    // Every severity and state has a series, at 0 when nothing is active there.
+    expect(lines).toContain('vitest_perf_alerts_active{severity="high",state="firing"} 0')
+    expect(lines.filter(l => l.startsWith('vitest_perf_alerts_active{'))).toHaveLength(8)
     expect(lines).toContain('# TYPE vitest_perf_monitor_samples_total counter')
     // Each family is introduced once, before its samples.
     const types = lines.filter(l => l.startsWith('# TYPE')).map(l => l.split(' ')[2])
