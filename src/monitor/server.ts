@@ -272,7 +272,8 @@ export class MonitorServer {
       async (request, reply) => {
         const { component, metric } = request.params
         const allowed = this.allowedSeries()
-        const metrics = allowed[component]
+        // Own keys only: `__proto__` or `constructor` must not find the object's prototype.
+        const metrics = Object.hasOwn(allowed, component) ? allowed[component] : undefined
         if (!metrics) {
           return reply.code(400).send({
             error: 'Bad Request',

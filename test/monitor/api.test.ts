@@ -115,6 +115,10 @@ describe('monitor API', () => {
         /allowed: cpu, memory, disk, network_rx, network_tx, load/,
       ],
       ['/api/metrics/historical/custom/nosuch', /allowed: pool.busy, pool.idle, queue_depth/],
+      // Names of an object's own machinery are unknown components like any other, not a 500.
+      ['/api/metrics/historical/__proto__/cpu', /unknown component "__proto__"; allowed: host/],
+      ['/api/metrics/historical/constructor/p95', /unknown component "constructor"; allowed/],
+      ['/api/metrics/historical/host/__proto__', /unknown metric "__proto__" for host/],
       ['/api/alerts/active?verbose=1', /unknown query parameter "verbose"; allowed here: token$/],
       [
         '/api/analysis/predictions?hours=2',
