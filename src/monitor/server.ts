@@ -5,6 +5,7 @@ import Fastify from 'fastify'
 import type { WebSocket } from 'ws'
 import { logger } from '../config/logger.js'
 import { unitOf } from './analysis.js'
+import { isLoopback } from './options.js'
 import { renderPrometheus } from './prometheus.js'
 import type {
   Alert,
@@ -347,10 +348,15 @@ export class MonitorServer {
   }
 
   /** With a token set, every route but `/health` and the page needs it, as
-   * `Authorization: Bearer <token>` or `?token=` (browsers cannot set WebSocket headers). */
+   * `Authorization: Bearer <token>` or `?token=` (browsers cannot set WebSocket headers).
+   * Without one, only requests addressed to a loopback name from a loopback page are served. */
   private async authorize(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const token = this.source.options.token
-    if (!token) return
+    if (!token) {
+      const foreign = foreignRequest(request)
+      if (foreign) await reply.code(403).send({ error: 'Forbidden', message: foreign })
+      return
+    }
     const path = request.url.split('?')[0]
     if (path === '/health' || path === '/') return
 
@@ -463,4 +469,38 @@ function sameSecret(given: string, expected: string): boolean {
   const a = Buffer.from(given)
   const b = Buffer.from(expected)
   return a.length === b.length && timingSafeEqual(a, b)
+}
+
+/**
+ * Why a request to a monitor without a token is refused, or null. Bound to loopback and
+ * without a token, the monitor trusts whoever can reach it, but a web page in the user's
+ * browser can reach it too: through a WebSocket (which has no same-origin rule, so the page's
+ * `Origin` is checked) or through a DNS name of its own that it points at 127.0.0.1 (DNS
+ * rebinding, so the `Host` is checked).
+ */
+function foreignRequest(request: FastifyRequest): string | null {
+  const host = request.headers.host ?? ''
+  if (!isLoopback(hostnameOf(`http://${host}`))) {
+    return (
+      `Host ${JSON.stringify(host)} is not a loopback name; without a token this monitor ` +
+      'serves only 127.0.0.1, ::1 and localhost (set MONITOR_TOKEN to serve other names)'
+    )
+  }
+  const origin = request.headers.origin
+  if (origin && !isLoopback(hostnameOf(origin))) {
+    return (
+      `Origin ${JSON.stringify(origin)} is not a loopback page; without a token this monitor ` +
+      'serves only pages from 127.0.0.1, ::1 and localhost (set MONITOR_TOKEN to allow others)'
+    )
+  }
+  return null
+}
+
+/** The host name of a URL, `[::1]` as `::1`; empty when it is not a URL. */
+function hostnameOf(url: string): string {
+  try {
+    return new URL(url).hostname.replace(/^\[(.*)\]$/, '$1')
+  } catch {
+    return ''
+  }
 }

@@ -1,3 +1,4 @@
+import { request } from 'undici'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createLogger, setLogger } from '../../src/config/logger.js'
 import type { Monitor } from '../../src/monitor/index.js'
@@ -53,6 +54,33 @@ describe('token and WebSocket clients', () => {
     const client = await connect(`${base}/ws/metrics?token=${TOKEN}`)
     expect((await client.next('ai_insights')).type).toBe('ai_insights')
     client.close()
+  })
+
+  it('without a token, refuses a foreign Host (DNS rebinding) and a WebSocket from a foreign page', async () => {
+    monitor = createMonitor({ port: 0, intervalMs: 100, hostResources: false }, { alerts: null })
+    const base = await monitor.start()
+    await intervals(monitor, 1)
+    const port = new URL(base).port
+
+    const rebound = await request(`${base}/api/metrics/current`, {
+      headers: { host: `evil.example:${port}` },
+    })
+    expect(rebound.statusCode).toBe(403)
+    expect(((await rebound.body.json()) as { message: string }).message).toMatch(
+      /^Host "evil\.example:\d+" is not a loopback name; .*set MONITOR_TOKEN/,
+    )
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]) {
+      const local = await request(`${base}/api/metrics/current`, { headers: { host } })
+      expect({ host, status: local.statusCode }).toEqual({ host, status: 200 })
+      await local.body.dump()
+    }
+
+    await expect(connect(`${base}/ws/metrics`, { origin: 'http://evil.example' })).rejects.toThrow(
+      /403/,
+    )
+    const page = await connect(`${base}/ws/metrics`, { origin: base })
+    expect((await page.next('ai_insights')).type).toBe('ai_insights')
+    page.close()
   })
 
   it('drops a client that stops reading instead of buffering for it, and keeps serving the others', async () => {
