@@ -164,6 +164,53 @@ describe('HistoryStore with a real redis-server', () => {
     expect(members.map(m => Number(m.split(':')[1]))).toEqual([...Array(30).keys()])
   })
 
+  it('reports a Redis that holds the connection open without answering, serves reads from memory meanwhile, and writes every buffered point once it answers', async () => {
+    const prefix = 'vp-test-stall'
+    const store = new HistoryStore({ maxHistorySize: 1000, redisUrl: redis.url, prefix })
+    await store.open()
+    let t = 200_000
+    for (let i = 0; i < 5; i++) store.append(batch(t++, i))
+    await until(() => store.status().buffered === 0)
+
+    // SIGSTOP keeps the socket open while the server answers nothing, as a hung Redis does.
+    const pid = await serverPid(redis)
+    process.kill(pid, 'SIGSTOP')
+    try {
+      for (let i = 5; i < 10; i++) store.append(batch(t++, i))
+
+      // Before any write has timed out, a read gives up on Redis and serves memory.
+      let started = Date.now()
+      expect((await store.range('host/cpu', 0)).map(p => p.v)).toEqual([...Array(10).keys()])
+      expect(Date.now() - started).toBeLessThan(1500)
+
+      // Once a write has timed out, health names the stall while the connection stays open.
+      await until(() => store.problem() !== null, 10_000)
+      for (let i = 10; i < 12; i++) store.append(batch(t++, i))
+      expect(store.status()).toEqual({ redis: 'connected', buffered: 14 })
+      const problem = store.problem()
+      expect(problem?.kind).toBe('redis')
+      expect(problem?.message).toMatch(/not storing history \(Command timed out\)/)
+      expect(problem?.message).toMatch(/14 points wait to be written/)
+      expect(problem?.message).not.toContain('redis://')
+
+      started = Date.now()
+      expect((await store.range('host/cpu', 0)).map(p => p.v)).toEqual([...Array(12).keys()])
+      expect(Date.now() - started).toBeLessThan(1500)
+    } finally {
+      process.kill(pid, 'SIGCONT')
+    }
+
+    store.append(batch(t++, 12))
+    await until(() => store.problem() === null && store.status().buffered === 0, 15_000)
+    expect(store.status()).toEqual({ redis: 'connected', buffered: 0 })
+    expect(await store.close()).toBe(true)
+
+    const check = redis.client()
+    const members = await check.zrange(`${prefix}:s:host/cpu`, 0, -1)
+    check.disconnect()
+    expect(members.map(m => Number(m.split(':')[1]))).toEqual([...Array(13).keys()])
+  }, 30_000)
+
   it('starts in memory when Redis is unreachable and says so', async () => {
     const store = new HistoryStore({
       maxHistorySize: 10,
@@ -177,3 +224,13 @@ describe('HistoryStore with a real redis-server', () => {
     expect(await store.close(100)).toBe(false)
   })
 })
+
+/** The server's process id, from its own INFO, so the test can pause and resume it. */
+async function serverPid(server: RedisServer): Promise<number> {
+  const client = server.client()
+  const info = await client.info('server')
+  client.disconnect()
+  const pid = Number(/process_id:(\d+)/.exec(info)?.[1])
+  if (!pid) throw new Error('redis-server did not report its process id')
+  return pid
+}

@@ -82,3 +82,62 @@ describe.each([
     }
   })
 })
+
+describe('monitor history in a real redis-server that stops answering', () => {
+  let redis: RedisServer
+
+  beforeAll(async () => {
+    redis = await RedisServer.start()
+  })
+
+  afterAll(async () => {
+    await redis?.dispose()
+  })
+
+  it('reports degraded health and answers history requests from memory while Redis is paused, then writes every point when it resumes', async () => {
+    const prefix = 'vp-monitor-stall'
+    let count = 0
+    const monitor = createMonitor(
+      { port: 0, intervalMs: 100, hostResources: false, redisUrl: redis.url, redisPrefix: prefix },
+      { alerts: null },
+    )
+    monitor.addCollector('count', () => ++count)
+    const base = await monitor.start()
+    await intervals(monitor, 3)
+
+    // SIGSTOP keeps the socket open while the server answers nothing, as a hung Redis does.
+    const client = redis.client()
+    const pid = Number(/process_id:(\d+)/.exec(await client.info('server'))?.[1])
+    client.disconnect()
+    process.kill(pid, 'SIGSTOP')
+    try {
+      await until(() => monitor.health().status === 'degraded', 10_000, 'the stall reported')
+      const health = monitor.health()
+      expect(health.history.redis).toBe('connected')
+      expect(health.problems.map(p => p.kind)).toEqual(['redis'])
+      expect(health.problems[0]?.message).toMatch(/not storing history \(Command timed out\)/)
+
+      const started = Date.now()
+      const { status, body } = await getJson(base, '/api/metrics/historical/custom/count?hours=1')
+      expect(Date.now() - started).toBeLessThan(1500)
+      expect(status).toBe(200)
+      expect((body as unknown as HistoricalResponse).points.length).toBeGreaterThan(3)
+    } finally {
+      process.kill(pid, 'SIGCONT')
+    }
+
+    await until(
+      () => monitor.health().status === 'ok' && monitor.health().history.buffered === 0,
+      15_000,
+      'the stall cleared and the buffer written',
+    )
+    await monitor.stop()
+
+    const check = redis.client()
+    const members = await check.zrange(`${prefix}:s:custom/count`, 0, -1)
+    check.disconnect()
+    expect(members.map(m => Number(m.split(':')[1]))).toEqual(
+      Array.from({ length: count }, (_, i) => i + 1),
+    )
+  }, 30_000)
+})

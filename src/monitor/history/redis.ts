@@ -12,6 +12,12 @@ export interface RedisState {
   error: string | null
   /** When Redis was first seen down in the current outage, epoch ms. */
   downSince: number | null
+  /** While connected: why the last write failed (a Redis paused or overloaded times out, a full
+   * one refuses); null once a write succeeds. The connection stays open through such a stall, so
+   * `connected` alone does not say whether history is being stored. */
+  writeError: string | null
+  /** When writes began failing in the current run of failures, epoch ms. */
+  failingSince: number | null
 }
 
 export interface RedisHistoryOptions {
@@ -28,6 +34,11 @@ export interface RedisHistoryOptions {
 
 /** Points per ZADD command, so one huge backlog does not become one huge command. */
 const CHUNK = 1000
+
+/** How long a read may wait, in ms. A read serves an API request that has memory to fall back
+ * on, so it gives up well before `commandTimeout`, which is sized for writes that may carry a
+ * backlog. */
+const READ_TIMEOUT_MS = 1000
 
 /**
  * History in Redis: one sorted set per series (score = epoch ms, member = `t:v`, so writing
@@ -49,6 +60,8 @@ export class RedisHistory {
   private ready = false
   private error: string | null = null
   private downSince: number | null = null
+  private writeError: string | null = null
+  private failingSince: number | null = null
   private closed = false
 
   constructor(options: RedisHistoryOptions) {
@@ -86,6 +99,8 @@ export class RedisHistory {
       buffered: this.queue.reduce((sum, batch) => sum + batch.length, 0),
       error: this.ready ? null : this.error,
       downSince: this.ready ? null : this.downSince,
+      writeError: this.ready ? this.writeError : null,
+      failingSince: this.ready ? this.failingSince : null,
     }
   }
 
@@ -99,9 +114,11 @@ export class RedisHistory {
     this.drain()
   }
 
-  /** The stored points of one series with `t >= since`, oldest first. Throws when disconnected. */
+  /** The stored points of one series with `t >= since`, oldest first. Throws when disconnected
+   * or when Redis has not answered within READ_TIMEOUT_MS. */
   async range(series: SeriesKey, since: number): Promise<HistoryPoint[]> {
-    const members = await this.client.zrangebyscore(this.key(series), since, '+inf')
+    const read = this.client.zrangebyscore(this.key(series), since, '+inf')
+    const members = await within(read, READ_TIMEOUT_MS)
     return members.map(parseMember)
   }
 
@@ -138,13 +155,11 @@ export class RedisHistory {
       try {
         await this.write(batch)
       } catch (error) {
-        this.error = (error as Error).message
-        logger().warn('monitor: writing history to Redis failed; kept in memory', {
-          error: this.error,
-        })
+        this.onWriteFailed((error as Error).message)
         return
       }
       if (this.queue[0] === batch) this.queue.shift()
+      this.onWriteSucceeded()
     }
   }
 
@@ -182,6 +197,8 @@ export class RedisHistory {
     this.ready = true
     this.downSince = null
     this.error = null
+    this.writeError = null
+    this.failingSince = null
     logger().info('monitor: Redis history connected', { buffered: this.state().buffered })
     this.drain()
   }
@@ -229,6 +246,25 @@ export class RedisHistory {
     this.queue.unshift(...missing)
   }
 
+  private onWriteFailed(message: string): void {
+    // Only a connection's first failure is a warning: a paused Redis fails every interval's
+    // write until it answers again, and health reports it meanwhile.
+    if (this.writeError === null) {
+      logger().warn('monitor: writing history to Redis failed; kept in memory', { error: message })
+    }
+    this.writeError = message
+    this.failingSince ??= Date.now()
+  }
+
+  private onWriteSucceeded(): void {
+    if (this.writeError === null) return
+    logger().info('monitor: writing history to Redis works again', {
+      buffered: this.state().buffered,
+    })
+    this.writeError = null
+    this.failingSince = null
+  }
+
   private onDown(message: string): void {
     if (this.closed) return
     if (this.ready)
@@ -255,6 +291,16 @@ function memberOf(point: HistoryPoint): string {
 function parseMember(member: string): HistoryPoint {
   const at = member.indexOf(':')
   return { t: Number(member.slice(0, at)), v: Number(member.slice(at + 1)) }
+}
+
+/** The promise's outcome, or a rejection once `ms` have passed without one. The command given up
+ * on still gets its reply (or its own timeout) later, and Promise.race has already handled it. */
+function within<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no reply within ${ms} ms`)), ms)
+  })
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
 }
 
 function sleep(ms: number): Promise<void> {

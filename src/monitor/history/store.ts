@@ -47,10 +47,13 @@ export class HistoryStore {
     this.redis?.append(points)
   }
 
-  /** Points of one series since `since` (epoch ms): from Redis when connected (so monitors
-   * sharing it see each other's points), else from memory. */
+  /** Points of one series since `since` (epoch ms): from Redis when it is connected and storing
+   * (so monitors sharing it see each other's points), else from memory. While writes fail, Redis
+   * lacks the points waiting in the queue, and a paused Redis would hold the request until the
+   * read times out, so memory is both fresher and faster. */
   async range(series: SeriesKey, since: number): Promise<HistoryPoint[]> {
-    if (this.redis?.state().connected) {
+    const state = this.redis?.state()
+    if (this.redis && state?.connected && !state.writeError) {
       try {
         return await this.redis.range(series, since)
       } catch (error) {
@@ -77,17 +80,29 @@ export class HistoryStore {
     return [...this.rings.keys()]
   }
 
-  /** `memory`, `connected` or `down`, and how many points wait for Redis. */
+  /** `memory`, `connected` or `down`, and how many points wait for Redis. `connected` says the
+   * connection is open, not that writes get through: `problem()` reports a Redis that stalls. */
   status(): { redis: 'memory' | 'connected' | 'down'; buffered: number } {
     if (!this.redis) return { redis: 'memory', buffered: 0 }
     const state = this.redis.state()
     return { redis: state.connected ? 'connected' : 'down', buffered: state.buffered }
   }
 
-  /** A `/health` problem while Redis is down, else null. */
+  /** A `/health` problem while Redis is down or not storing what is written to it, else null. */
   problem(): HealthProblem | null {
     const state = this.redis?.state()
-    if (!state || state.connected) return null
+    if (!state) return null
+    if (state.connected && state.writeError) {
+      return {
+        kind: 'redis',
+        name: 'redis',
+        message:
+          `Redis connected but not storing history (${state.writeError}); sampling continues ` +
+          `in memory, ${state.buffered} points wait to be written`,
+        since: new Date(state.failingSince ?? Date.now()).toISOString(),
+      }
+    }
+    if (state.connected) return null
     return {
       kind: 'redis',
       name: 'redis',
