@@ -59,6 +59,7 @@ export async function main(
 
   let service: StartedService | null = null
   let monitor: Monitor
+  let stopAsked: ReturnType<typeof watchStop> | null = null
   try {
     const flags = parseArgs({
       args,
@@ -84,6 +85,9 @@ export async function main(
     if (flags['base-url'] !== undefined) options.baseUrl = flags['base-url']
     // A mistake in the options is reported before the fixture service is started for them.
     resolveMonitorOptions(options)
+    // From here a signal is a request to stop, also while starting (waiting for Redis can take
+    // seconds): the start completes, and the monitor then stops cleanly at once.
+    stopAsked = watchStop()
 
     if (!options.endpoints?.length) {
       options.baseUrl ??= envBaseUrl()
@@ -103,6 +107,7 @@ export async function main(
         `history ${o.redisUrl ? 'in Redis' : 'in memory'}${o.token ? ', token required' : ''}\n`,
     )
   } catch (error) {
+    stopAsked?.cancel()
     await service?.stop()
     if (
       error instanceof PerfConfigError ||
@@ -115,7 +120,7 @@ export async function main(
     return 1
   }
 
-  const reason = await untilStopAsked()
+  const reason = await (stopAsked as ReturnType<typeof watchStop>).reason
   out.write(`vitest-perf: ${reason}; stopping (writing history, closing clients)\n`)
   await monitor.stop()
   await service?.stop()
@@ -134,35 +139,41 @@ const PARENT_CHECK_MS = 1000
 const REPEATED_SIGNAL_MS = 1000
 
 /**
- * Resolves with why the monitor should stop: the first SIGINT or SIGTERM (a second one, a
+ * Watches for why the monitor should stop: the first SIGINT or SIGTERM (a second one, a
  * second or more later, exits at once), or the parent process going away. `npm run` and `npx`
  * start the monitor under a shell that dies of a SIGTERM without passing it on; the monitor,
  * left behind with a new parent, would go on holding its port. Only a dead parent changes a
- * process's parent id.
+ * process's parent id. `cancel` removes the watch when the monitor never started.
  */
-function untilStopAsked(): Promise<string> {
-  return new Promise(resolve => {
-    const parent = process.ppid
-    const stop = (reason: string) => {
+function watchStop(): { reason: Promise<string>; cancel(): void } {
+  const parent = process.ppid
+  let watch: NodeJS.Timeout | undefined
+  let onSignal: (signal: NodeJS.Signals) => void = () => {}
+  const cancel = () => {
+    clearInterval(watch)
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
+  }
+  const reason = new Promise<string>(resolve => {
+    const stop = (why: string) => {
       const stoppedAt = Date.now()
       const hurry = (code: number) => () => {
         if (Date.now() - stoppedAt >= REPEATED_SIGNAL_MS) process.exit(code)
       }
-      clearInterval(watch)
-      process.off('SIGINT', onSignal)
-      process.off('SIGTERM', onSignal)
+      cancel()
       process.on('SIGINT', hurry(130))
       process.on('SIGTERM', hurry(143))
-      resolve(reason)
+      resolve(why)
     }
-    const onSignal = (signal: NodeJS.Signals) => stop(signal)
-    const watch = setInterval(() => {
+    onSignal = signal => stop(signal)
+    watch = setInterval(() => {
       if (process.ppid !== parent) stop('the process that started the monitor has gone')
     }, PARENT_CHECK_MS)
     watch.unref()
     process.on('SIGINT', onSignal)
     process.on('SIGTERM', onSignal)
   })
+  return { reason, cancel }
 }
 
 /**

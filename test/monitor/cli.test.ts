@@ -258,6 +258,27 @@ describe('vitest-perf monitor CLI', () => {
     }
   })
 
+  it('stops cleanly on a SIGTERM that arrives while it is still starting', async () => {
+    // An unreachable Redis holds the start up to 2 s, after the fixture service has started.
+    const run = runCli(['--port', '0'], {
+      PERF_BASE_URL: '',
+      SUTAZAI_BASE_URL: '',
+      REDIS_URL: `redis://127.0.0.1:${await freePort()}`,
+    })
+    try {
+      await until(() => /started the fixture service at/.test(run.output()), 20_000, 'the fixture')
+      const fixture = (/started the fixture service at (http:\S+)/.exec(run.output()) ??
+        [])[1] as string
+      run.child.kill('SIGTERM')
+      expect(await run.exited).toBe(0)
+      expect(run.output()).toMatch(/SIGTERM; stopping \(writing history, closing clients\)/)
+      expect(run.output()).toMatch(/monitor stopped/)
+      expect(await refused(fixture)).toBe(true)
+    } finally {
+      run.child.kill('SIGKILL')
+    }
+  })
+
   it('stops cleanly on Ctrl-C to npm run monitor, which delivers SIGINT twice', async () => {
     const config = probeConfig('ctrl-c.json', `${target.url}/ctrl-c`, 200)
     // A process group of its own, signalled whole, as a terminal does on Ctrl-C: npm and the
