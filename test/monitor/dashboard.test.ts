@@ -1,11 +1,13 @@
 import { mkdirSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { runInNewContext } from 'node:vm'
 import type { Browser, Page } from 'playwright-core'
 import { chromium } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningService } from '../../fixtures/service.js'
 import { startService } from '../../fixtures/service.js'
+import { FORMAT_SCRIPT } from '../../src/monitor/dashboard/format.js'
 import { renderDashboard } from '../../src/monitor/dashboard/index.js'
 import type { Monitor, Prediction } from '../../src/monitor/index.js'
 import { createMonitor } from '../../src/monitor/index.js'
@@ -433,5 +435,115 @@ describe('dashboard in headless Chromium', () => {
       timeout: 15_000,
     })
     await page.close()
+  })
+})
+
+type AxisLabels = (ticks: number[], step: number, unit: string) => Array<string | null>
+
+/** The axis formatter exactly as the page runs it: the inlined text, evaluated on its own. */
+const axisLabels: AxisLabels = (ticks, step, unit) => {
+  const format = runInNewContext(`${FORMAT_SCRIPT}; ({ axisLabels })`) as {
+    axisLabels: AxisLabels
+  }
+  // The array comes from the other context: copy it so equality checks compare plain arrays.
+  return Array.from(format.axisLabels(ticks, step, unit))
+}
+
+describe('chart axis labels', () => {
+  it('writes ticks under 2 B/s with the decimals their step needs, each label different', () => {
+    expect(axisLabels([0, 0.5, 1, 1.5], 0.5, 'B/s')).toEqual([
+      '0 B/s',
+      '0.5 B/s',
+      '1 B/s',
+      '1.5 B/s',
+    ])
+    expect(axisLabels([0, 0.25, 0.5, 0.75, 1], 0.25, 'B/s')).toEqual([
+      '0 B/s',
+      '0.25 B/s',
+      '0.5 B/s',
+      '0.75 B/s',
+      '1 B/s',
+    ])
+    expect(axisLabels([0, 0.002, 0.004], 0.002, 'B/s')).toEqual(['0 B/s', '0.002 B/s', '0.004 B/s'])
+  })
+
+  it('moves to kB/s, MB/s and GB/s as the largest tick grows', () => {
+    expect(axisLabels([0, 1500, 3000], 1500, 'B/s')).toEqual(['0 kB/s', '1.5 kB/s', '3 kB/s'])
+    expect(axisLabels([0, 200, 400, 600, 800, 1000], 200, 'B/s')).toEqual([
+      '0 kB/s',
+      '0.2 kB/s',
+      '0.4 kB/s',
+      '0.6 kB/s',
+      '0.8 kB/s',
+      '1 kB/s',
+    ])
+    expect(axisLabels([0, 250, 500, 750], 250, 'B/s')).toEqual([
+      '0 B/s',
+      '250 B/s',
+      '500 B/s',
+      '750 B/s',
+    ])
+    expect(axisLabels([4e6, 4.5e6, 5e6], 5e5, 'B/s')).toEqual(['4 MB/s', '4.5 MB/s', '5 MB/s'])
+    expect(axisLabels([0, 1.25e9, 2.5e9], 1.25e9, 'B/s')).toEqual([
+      '0 GB/s',
+      '1.25 GB/s',
+      '2.5 GB/s',
+    ])
+  })
+
+  it('writes latency under 1 ms with decimals and from 1000 ms on in seconds', () => {
+    expect(axisLabels([0, 0.2, 0.4, 0.6, 0.8, 1], 0.2, 'ms')).toEqual([
+      '0 ms',
+      '0.2 ms',
+      '0.4 ms',
+      '0.6 ms',
+      '0.8 ms',
+      '1 ms',
+    ])
+    expect(axisLabels([0, 100, 200, 300], 100, 'ms')).toEqual([
+      '0 ms',
+      '100 ms',
+      '200 ms',
+      '300 ms',
+    ])
+    expect(axisLabels([0, 500, 1000, 1500], 500, 'ms')).toEqual(['0 s', '0.5 s', '1 s', '1.5 s'])
+  })
+
+  it('writes percent ticks as whole numbers, or with the decimals a fine step needs', () => {
+    expect(axisLabels([0, 20, 40, 60, 80, 100], 20, '%')).toEqual([
+      '0%',
+      '20%',
+      '40%',
+      '60%',
+      '80%',
+      '100%',
+    ])
+    expect(axisLabels([99.9, 99.95, 100], 0.05, '%')).toEqual(['99.9%', '99.95%', '100%'])
+  })
+
+  it('reads through floating-point noise, takes the step from the ticks when none is given and keeps left-out ticks out', () => {
+    expect(axisLabels([0, 0.1, 0.30000000000000004], 0.1, 'B/s')).toEqual([
+      '0 B/s',
+      '0.1 B/s',
+      '0.3 B/s',
+    ])
+    expect(axisLabels([0, 0.5, 1], Number.NaN, 'B/s')).toEqual(['0 B/s', '0.5 B/s', '1 B/s'])
+    expect(axisLabels([0, null as unknown as number, 2], 1, 'ms')).toEqual(['0 ms', null, '2 ms'])
+  })
+
+  it('gives every tick its own label of at most 16 characters at every step uPlot may choose', () => {
+    // uPlot steps by 1, 2, 2.5 or 5 times a power of ten; a chart shows up to about 8 ticks.
+    for (const unit of ['B/s', 'ms', '%']) {
+      for (let power = -3; power <= 13; power++) {
+        for (const factor of [1, 2, 2.5, 5]) {
+          const step = factor * 10 ** power
+          const from = 7 * step
+          const ticks = Array.from({ length: 8 }, (_, i) => from + i * step)
+          const labels = axisLabels(ticks, step, unit)
+          expect(new Set(labels).size, `${unit} ticks ${ticks.join(', ')}: ${labels}`).toBe(8)
+          for (const label of labels) expect(label?.length, label ?? '').toBeLessThanOrEqual(16)
+        }
+      }
+    }
   })
 })

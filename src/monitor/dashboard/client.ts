@@ -1,3 +1,5 @@
+import { FORMAT_SCRIPT } from './format.js'
+
 /**
  * The dashboard's browser code, as text inlined into the page. It is plain ES2019 written as
  * a string (no build step, no bundler, nothing fetched from a CDN); it reads its settings
@@ -11,7 +13,8 @@
  * Each chart keeps at most `maxPoints` points (`?points=N` in the address changes it). With `?token=` in the page's address, the
  * token goes along as `Authorization: Bearer` on API calls and `?token=` on the socket.
  *
- * Written without template literals or backslash escapes so it can live inside one as is.
+ * Written without template literals or backslash escapes so it can live inside one as is; how
+ * it writes numbers comes from `format.ts`.
  */
 export const CLIENT_SCRIPT = `
 (function () {
@@ -52,35 +55,7 @@ export const CLIENT_SCRIPT = `
     while (node.firstChild) node.removeChild(node.firstChild)
   }
 
-  function fmt(value, unit) {
-    if (value === null || value === undefined || !isFinite(value)) return '–'
-    if (unit === 'B/s') return bytes(value) + '/s'
-    var abs = Math.abs(value)
-    if (unit === '%') return (abs >= 100 ? String(Math.round(value)) : percent(value)) + '%'
-    var text = abs >= 100 ? String(Math.round(value)) : abs >= 10 ? value.toFixed(1) : value.toFixed(2)
-    return unit ? text + ' ' + unit : text
-  }
-
-  // One decimal, or more (up to 3) when one would round a value under 100 up to 100: an
-  // availability objective of 99.95 reads 99.95%, not 100.0%.
-  function percent(value) {
-    for (var digits = 1; digits <= 3; digits++) {
-      var text = value.toFixed(digits)
-      if (Math.abs(Number(text)) < 100) return text
-    }
-    return String(value)
-  }
-
-  function bytes(value) {
-    var units = ['B', 'kB', 'MB', 'GB']
-    var i = 0
-    while (Math.abs(value) >= 1000 && i < units.length - 1) {
-      value /= 1000
-      i++
-    }
-    return (i === 0 ? Math.round(value) : value.toFixed(1)) + ' ' + units[i]
-  }
-
+${FORMAT_SCRIPT}
   function clock(iso) {
     var date = new Date(iso)
     return isNaN(date.getTime()) ? '' : date.toLocaleTimeString()
@@ -160,6 +135,23 @@ export const CLIENT_SCRIPT = `
     ]
   }
 
+  // The y axis is as wide as its widest label, so 999.5 MB/s is not cut at the card's edge,
+  // and 64 px at least, so the plots of most cards line up. The canvas state is saved and
+  // restored because uPlot keeps track of the font it last set on it.
+  function axisSize(u, values, axisIndex) {
+    var axis = u.axes[axisIndex]
+    var widest = 0
+    u.ctx.save()
+    u.ctx.font = axis.font[0]
+    ;(values || []).forEach(function (text) {
+      if (text) widest = Math.max(widest, u.ctx.measureText(text).width)
+    })
+    u.ctx.restore()
+    // The font is scaled to the device's pixels: font[1] is its size there, font[2] in CSS.
+    var width = widest * axis.font[2] / axis.font[1]
+    return Math.max(64, Math.ceil(width + axis.ticks.size + axis.gap + 4))
+  }
+
   function addChart(parent, spec) {
     var card = el('section', 'card chart')
     card.dataset.chart = spec.id
@@ -212,11 +204,9 @@ export const CLIENT_SCRIPT = `
       axes: [
         {},
         {
-          size: 64,
-          values: function (u, ticks) {
-            return ticks.map(function (v) {
-              return fmt(v, spec.unit)
-            })
+          size: axisSize,
+          values: function (u, ticks, axisIndex, space, step) {
+            return axisLabels(ticks, step, spec.unit)
           },
         },
       ],
