@@ -12,7 +12,7 @@ import { loadMonitorConfig } from '../../src/monitor/config-file.js'
 import { alive, freePort } from '../support/processes.js'
 import type { TestServer } from '../support/servers.js'
 import { startDelayServer } from '../support/servers.js'
-import { getJson, ISOLATED_ENV, until } from './helpers.js'
+import { getJson, ISOLATED_ENV, refused, until } from './helpers.js'
 import { RedisServer } from './redis-server.js'
 
 const ROOT = resolve(import.meta.dirname, '../..')
@@ -56,16 +56,6 @@ function spawnCollecting(
 async function monitorUrl(run: Running): Promise<string> {
   await until(() => /monitor on (http:\S+):/.test(run.output()), 20_000, 'the monitor URL')
   return (/monitor on (http:\S+):/.exec(run.output()) as RegExpExecArray)[1] as string
-}
-
-/** True when nothing listens at `base` any more. */
-async function refused(base: string): Promise<boolean> {
-  try {
-    await fetch(`${base}/health`)
-    return false
-  } catch {
-    return true
-  }
 }
 
 /** Runs `node <file> ...args` in `cwd` without any loader; resolves with the exit code and output. */

@@ -97,3 +97,13 @@ export async function getJson(
   const response = await fetch(`${base}${path}`, { headers })
   return { status: response.status, body: (await response.json()) as Record<string, unknown> }
 }
+
+/** True when nothing listens at `base` any more. */
+export async function refused(base: string): Promise<boolean> {
+  try {
+    await fetch(`${base}/health`)
+    return false
+  } catch {
+    return true
+  }
+}

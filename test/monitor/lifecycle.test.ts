@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createMonitor } from '../../src/monitor/index.js'
 import type { TestServer } from '../support/servers.js'
 import { startDelayServer } from '../support/servers.js'
+import { refused } from './helpers.js'
 
 let target: TestServer
 
@@ -23,16 +24,6 @@ function monitor() {
   })
 }
 
-/** Whether anything answers at `url`. */
-async function answers(url: string): Promise<boolean> {
-  try {
-    await fetch(`${url}/health`)
-    return true
-  } catch {
-    return false
-  }
-}
-
 describe('monitor start and stop', () => {
   it('stop() called while start() is in progress leaves nothing listening or sampling', async () => {
     const m = monitor()
@@ -41,7 +32,7 @@ describe('monitor start and stop', () => {
     const url = await started
     const samples = m.health().samples
     await new Promise(resolve => setTimeout(resolve, 300))
-    expect(await answers(url)).toBe(false)
+    expect(await refused(url)).toBe(true)
     expect(m.health().samples).toBe(samples)
   })
 
@@ -51,6 +42,6 @@ describe('monitor start and stop', () => {
     expect(second).toBe(first)
     await m.stop()
     await expect(m.start()).rejects.toThrow(/has been stopped; create a new one/)
-    expect(await answers(first)).toBe(false)
+    expect(await refused(first)).toBe(true)
   })
 })
