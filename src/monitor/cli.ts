@@ -3,6 +3,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { envBaseUrl, loadEnv } from '../config/env.js'
 import { PerfConfigError } from '../errors.js'
+import { closestName } from '../load/suggest.js'
 import { loadMonitorConfig } from './config-file.js'
 import type { Monitor } from './monitor.js'
 import { createMonitor } from './monitor.js'
@@ -28,6 +29,15 @@ Environment: MONITORING_INTERVAL, MONITOR_PORT, MONITOR_HOST, MONITOR_TOKEN (req
 bound to a non-loopback address), REDIS_URL, PERF_BASE_URL, PERFORMANCE_LOG_LEVEL.
 Without a config that names endpoints, the service's four endpoints are probed at the base
 URL; in this repository, with no base URL either, the fixture service is started first.`
+
+const FLAGS = {
+  config: { type: 'string' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  interval: { type: 'string' },
+  'base-url': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const
 
 /** Where the CLI prints: stdout and stderr, or a test's sink. */
 export interface Writer {
@@ -61,18 +71,7 @@ export async function main(
   let monitor: Monitor
   let stopAsked: ReturnType<typeof watchStop> | null = null
   try {
-    const flags = parseArgs({
-      args,
-      options: {
-        config: { type: 'string' },
-        port: { type: 'string' },
-        host: { type: 'string' },
-        interval: { type: 'string' },
-        'base-url': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-    }).values
+    const flags = parseArgs({ args, options: FLAGS, strict: true }).values
     if (flags.help) {
       out.write(`${USAGE}\n`)
       return 0
@@ -104,19 +103,25 @@ export async function main(
     const o = monitor.options
     out.write(
       `vitest-perf monitor on ${url}: ${o.endpoints.length} endpoint(s) every ${o.intervalMs / 1000} s, ` +
-        `history ${o.redisUrl ? 'in Redis' : 'in memory'}${o.token ? ', token required' : ''}\n`,
+        `history ${historyWhere(monitor)}${o.token ? ', token required' : ''}\n`,
     )
   } catch (error) {
     stopAsked?.cancel()
     await service?.stop()
-    if (
-      error instanceof PerfConfigError ||
-      (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
-    ) {
+    const code = (error as { code?: string }).code
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      err.write(`vitest-perf: ${unknownFlag((error as Error).message)}\n`)
+      return 2
+    }
+    if (error instanceof PerfConfigError || code?.startsWith('ERR_PARSE_ARGS')) {
       err.write(`vitest-perf: ${(error as Error).message}\n`)
       return 2
     }
-    err.write(`vitest-perf: the monitor could not start: ${(error as Error).message}\n`)
+    const hint =
+      code === 'EADDRINUSE'
+        ? '; the port is in use: set MONITOR_PORT or --port (0 picks a free one)'
+        : ''
+    err.write(`vitest-perf: the monitor could not start: ${(error as Error).message}${hint}\n`)
     return 1
   }
 
@@ -238,3 +243,33 @@ function isEntry(): boolean {
 }
 
 if (isEntry()) await run(process.argv.slice(2))
+
+/** Node's message for an unknown flag, with the nearest known flag and the whole list. */
+function unknownFlag(message: string): string {
+  const flag = /'(-{1,2}[^'=]+)/.exec(message)?.[1] ?? ''
+  const known = Object.keys(FLAGS).map(name => `--${name}`)
+  const guess = closestName(flag, known)
+  return (
+    `unknown option ${flag}; ${guess ? `did you mean ${guess}? ` : ''}` +
+    `allowed: ${known.join(', ')}`
+  )
+}
+
+/** Where the history goes, as the banner says it: Redis only once it answered at start. */
+function historyWhere(monitor: Monitor): string {
+  const url = monitor.options.redisUrl
+  if (!url) return 'in memory'
+  if (monitor.health().history.redis === 'connected') return 'in Redis'
+  return `in memory for now: Redis at ${withoutPassword(url)} is unreachable, retrying`
+}
+
+/** A Redis URL as it may be printed: any password replaced. */
+function withoutPassword(url: string): string {
+  try {
+    const parsed = new URL(url)
+    if (parsed.password) parsed.password = '***'
+    return parsed.toString()
+  } catch {
+    return 'the configured URL'
+  }
+}

@@ -1,6 +1,8 @@
 import type { ChildProcess } from 'node:child_process'
 import { spawn } from 'node:child_process'
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import type { AddressInfo } from 'node:net'
+import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -248,6 +250,21 @@ describe('vitest-perf monitor CLI', () => {
     }
   })
 
+  it('says what to do when the port is taken, and exits 1', async () => {
+    const taken = createServer()
+    await new Promise<void>(resolve => taken.listen(0, '127.0.0.1', resolve))
+    const port = (taken.address() as AddressInfo).port
+    try {
+      const run = runCli(['--port', String(port), '--base-url', target.url])
+      expect(await run.exited).toBe(1)
+      expect(run.output()).toMatch(
+        /could not start: listen EADDRINUSE.*; the port is in use: set MONITOR_PORT or --port \(0 picks a free one\)/,
+      )
+    } finally {
+      taken.close()
+    }
+  })
+
   it('stops cleanly on a SIGTERM that arrives while it is still starting', async () => {
     // An unreachable Redis holds the start up to 2 s, after the fixture service has started.
     const run = runCli(['--port', '0'], {
@@ -285,6 +302,10 @@ describe('vitest-perf monitor CLI', () => {
     const group = run.child.pid as number
     try {
       const base = await monitorUrl(run)
+      // Redis did not answer at start: the banner says where the history goes meanwhile.
+      expect(run.output()).toMatch(
+        /history in memory for now: Redis at redis:\/\/127\.0\.0\.1:\d+\/? is unreachable, retrying/,
+      )
       process.kill(-group, 'SIGINT')
       await run.exited
       await until(() => /monitor stopped/.test(run.output()), 10_000, 'the monitor stopped')
@@ -354,6 +375,10 @@ describe('vitest-perf monitor CLI', () => {
     expect(err.text()).toMatch(/MONITOR_TOKEN/)
     expect(await main(['watch'], out.stream, err.stream)).toBe(2)
     expect(err.text()).toMatch(/unknown command "watch"/)
+    expect(await main(['monitor', '--prot', '9000'], out.stream, err.stream)).toBe(2)
+    expect(err.text()).toMatch(
+      /unknown option --prot; did you mean --port\? allowed: --config, --port, --host, --interval, --base-url, --help/,
+    )
 
     expect(await main(['monitor', '--help'], out.stream, err.stream)).toBe(0)
     expect(out.text()).toMatch(/Usage: vitest-perf monitor/)
