@@ -227,9 +227,9 @@ export class MonitorServer {
       reply.type('text/html; charset=utf-8').send(source.page())
     })
 
-    app.get('/health', () => source.health())
+    app.get('/health', { schema: { querystring: strictQuery({}) } }, () => source.health())
 
-    app.get('/metrics', (_request, reply) => {
+    app.get('/metrics', { schema: { querystring: strictQuery({}) } }, (_request, reply) => {
       reply.type('text/plain; version=0.0.4; charset=utf-8').send(
         renderPrometheus({
           snapshot: source.latest(),
@@ -318,7 +318,8 @@ export class MonitorServer {
       request => source.predictions(numberParameter(request.query.horizon_minutes, HORIZON)),
     )
 
-    app.get('/ws/metrics', { websocket: true }, (socket: WebSocket) => {
+    const wsOptions = { websocket: true, schema: { querystring: strictQuery({}) } } as const
+    app.get('/ws/metrics', wsOptions, (socket: WebSocket) => {
       this.clients.add(socket)
       socket.on('pong', () => this.unanswered.delete(socket))
       socket.on('close', () => this.clients.delete(socket))

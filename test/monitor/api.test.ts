@@ -120,6 +120,8 @@ describe('monitor API', () => {
       ['/api/metrics/historical/constructor/p95', /unknown component "constructor"; allowed/],
       ['/api/metrics/historical/host/__proto__', /unknown metric "__proto__" for host/],
       ['/api/alerts/active?verbose=1', /unknown query parameter "verbose"; allowed here: token$/],
+      ['/health?foo=1', /unknown query parameter "foo"; allowed here: token$/],
+      ['/metrics?x=1', /unknown query parameter "x"; allowed here: token$/],
       [
         '/api/analysis/predictions?hours=2',
         /unknown query parameter "hours"; allowed here: horizon_minutes, token$/,

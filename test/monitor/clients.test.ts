@@ -78,6 +78,7 @@ describe('token and WebSocket clients', () => {
     await expect(connect(`${base}/ws/metrics`, { origin: 'http://evil.example' })).rejects.toThrow(
       /403/,
     )
+    await expect(connect(`${base}/ws/metrics?x=1`)).rejects.toThrow(/400/)
     const page = await connect(`${base}/ws/metrics`, { origin: base })
     expect((await page.next('ai_insights')).type).toBe('ai_insights')
     page.close()
