@@ -227,7 +227,14 @@ export class MonitorServer {
       reply.type('text/html; charset=utf-8').send(source.page())
     })
 
-    app.get('/health', { schema: { querystring: strictQuery({}) } }, () => source.health())
+    app.get('/health', { schema: { querystring: strictQuery({}) } }, request => {
+      const health = source.health()
+      if (this.hasToken(request)) return health
+      // Open to health checks without the token, so it says how the monitor is, not what it
+      // watches: problem messages name the probed URLs and Redis.
+      const { status, uptimeSeconds, lastSampleAt, samples } = health
+      return { status, uptimeSeconds, lastSampleAt, samples, problems: health.problems.length }
+    })
 
     app.get('/metrics', { schema: { querystring: strictQuery({}) } }, (_request, reply) => {
       reply.type('text/plain; version=0.0.4; charset=utf-8').send(
@@ -361,14 +368,21 @@ export class MonitorServer {
     const path = request.url.split('?')[0]
     if (path === '/health' || path === '/') return
 
-    // The scheme is case-insensitive (RFC 7235, section 2.1): `bearer` is `Bearer`.
-    const bearer = /^bearer +(.+)$/i.exec(request.headers.authorization ?? '')
-    const given = bearer ? bearer[1] : new URL(request.url, 'http://x').searchParams.get('token')
-    if (given && sameSecret(given, token)) return
+    if (this.hasToken(request)) return
     await reply.code(401).header('www-authenticate', 'Bearer').send({
       error: 'Unauthorized',
       message: 'this monitor needs its token: Authorization: Bearer <MONITOR_TOKEN> or ?token=',
     })
+  }
+
+  /** True when no token is set, or the request carries it (header or `?token=`). */
+  private hasToken(request: FastifyRequest): boolean {
+    const token = this.source.options.token
+    if (!token) return true
+    // The scheme is case-insensitive (RFC 7235, section 2.1): `bearer` is `Bearer`.
+    const bearer = /^bearer +(.+)$/i.exec(request.headers.authorization ?? '')
+    const given = bearer ? bearer[1] : new URL(request.url, 'http://x').searchParams.get('token')
+    return Boolean(given && sameSecret(given, token))
   }
 
   private onError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {

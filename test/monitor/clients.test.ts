@@ -47,7 +47,15 @@ describe('token and WebSocket clients', () => {
       (await getJson(base, '/api/metrics/current', { authorization: `Bearer ${TOKEN}` })).status,
     ).toBe(200)
     expect((await getJson(base, `/api/alerts/active?token=${TOKEN}`)).status).toBe(200)
-    expect((await getJson(base, '/health')).status).toBe(200)
+    // /health answers health checks without the token, but names nothing the monitor watches.
+    const open = await getJson(base, '/health')
+    expect(open.status).toBe(200)
+    expect(Object.keys(open.body).sort()).toEqual(
+      ['lastSampleAt', 'problems', 'samples', 'status', 'uptimeSeconds'].sort(),
+    )
+    expect(typeof open.body.problems).toBe('number')
+    const full = await getJson(base, '/health', { authorization: `Bearer ${TOKEN}` })
+    expect(full.body).toMatchObject({ history: { redis: 'memory' }, problems: [] })
     expect((await fetch(`${base}/`)).status).toBe(200)
 
     await expect(connect(`${base}/ws/metrics`)).rejects.toThrow(/401/)
