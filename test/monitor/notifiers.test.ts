@@ -10,6 +10,7 @@ import type { AlertNotification, AlertRecord } from '../../src/monitor/alerts/in
 import { createAlertManager } from '../../src/monitor/alerts/index.js'
 import {
   createNotifier,
+  createNotifiers,
   createPagerDutyNotifier,
   createSlackNotifier,
   createWebhookNotifier,
@@ -671,5 +672,27 @@ describe('configuration from the environment', () => {
     expect(() => notifiersFromEnv({ SLACK_WEBHOOK_URL: 'x', SLACK_MIN_SEVERITY: 'p1' })).toThrow(
       /SLACK_MIN_SEVERITY: got "p1"; allowed: critical, high, medium, low/,
     )
+  })
+
+  it('names the variable, not the option, when a value read from the environment is wrong', () => {
+    const build = (env: Record<string, string>) => () => createNotifiers(notifiersFromEnv(env))
+    expect(build({ SLACK_WEBHOOK_URL: 'hooks.slack.com/x' })).toThrow(
+      /^SLACK_WEBHOOK_URL: got "a string that is not an http\(s\) URL"; allowed: an http/,
+    )
+    expect(build({ PAGERDUTY_ROUTING_KEY: 'abc' })).toThrow(
+      /^PAGERDUTY_ROUTING_KEY: got "a string shorter/,
+    )
+    expect(build({ PAGERDUTY_ROUTING_KEY: ROUTING_KEY, PAGERDUTY_EVENTS_URL: 'ftp://x' })).toThrow(
+      /^PAGERDUTY_EVENTS_URL: /,
+    )
+    expect(build({ ALERT_WEBHOOK_URL: 'x' })).toThrow(/^ALERT_WEBHOOK_URL: /)
+    expect(
+      build({
+        ALERT_WEBHOOK_URL: 'https://example.invalid/h',
+        ALERT_NOTIFY_TIMEOUT_MS: '90000000',
+      }),
+    ).toThrow(/^ALERT_NOTIFY_TIMEOUT_MS: got 90000000/)
+    // A setup written by hand keeps its own option names.
+    expect(() => createNotifier({ kind: 'slack', webhookUrl: 'x' })).toThrow(/^webhookUrl: /)
   })
 })

@@ -1,5 +1,5 @@
 import { loadEnv } from '../../config/env.js'
-import { invalidOption } from '../../errors.js'
+import { invalidOption, PerfConfigError } from '../../errors.js'
 import { SEVERITIES } from '../alerts/types.js'
 import type { AlertSeverity, NotifierConfig } from '../types.js'
 import { createPagerDutyNotifier } from './pagerduty.js'
@@ -10,8 +10,27 @@ import { createWebhookNotifier } from './webhook.js'
 /** A notifier config with the optional tuning every notifier takes. */
 export type NotifierSetup = NotifierConfig & NotifierOptions & { source?: string }
 
+/**
+ * The variable each option of a setup came from, for the setups `notifiersFromEnv` builds:
+ * an error in them names `SLACK_WEBHOOK_URL`, not `webhookUrl`, which the user never wrote.
+ */
+const envNames = new WeakMap<NotifierSetup, Record<string, string>>()
+
 /** Builds one notifier from its config; throws `PerfConfigError` on a bad config. */
 export function createNotifier(config: NotifierSetup): Notifier {
+  const names = envNames.get(config)
+  if (names === undefined) return build(config)
+  try {
+    return build(config)
+  } catch (error) {
+    if (!(error instanceof PerfConfigError)) throw error
+    const name = names[error.option]
+    if (name === undefined) throw error
+    throw new PerfConfigError(name, `${name}${error.message.slice(error.option.length)}`)
+  }
+}
+
+function build(config: NotifierSetup): Notifier {
   switch (config.kind) {
     case 'slack':
       return createSlackNotifier(config)
@@ -53,38 +72,64 @@ export function notifiersFromEnv(env?: Record<string, string | undefined>): Noti
   }
   const setups: NotifierSetup[] = []
 
+  const commonNames = {
+    timeoutMs: 'ALERT_NOTIFY_TIMEOUT_MS',
+    retries: 'ALERT_NOTIFY_RETRIES',
+  }
+  const add = (setup: NotifierSetup, names: Record<string, string>) => {
+    envNames.set(setup, { ...commonNames, ...names })
+    setups.push(setup)
+  }
+
   const slack = get('SLACK_WEBHOOK_URL')
   if (slack) {
-    setups.push({
-      kind: 'slack',
-      webhookUrl: slack,
-      ...common,
-      minSeverity: severity(get('SLACK_MIN_SEVERITY'), 'SLACK_MIN_SEVERITY', 'low'),
-    })
+    add(
+      {
+        kind: 'slack',
+        webhookUrl: slack,
+        ...common,
+        minSeverity: severity(get('SLACK_MIN_SEVERITY'), 'SLACK_MIN_SEVERITY', 'low'),
+      },
+      { webhookUrl: 'SLACK_WEBHOOK_URL' },
+    )
   }
 
   const routingKey = get('PAGERDUTY_ROUTING_KEY')
   if (routingKey) {
-    setups.push({
-      kind: 'pagerduty',
-      routingKey,
-      url: get('PAGERDUTY_EVENTS_URL'),
-      source: get('PAGERDUTY_SOURCE'),
-      ...common,
-      minSeverity: severity(get('PAGERDUTY_MIN_SEVERITY'), 'PAGERDUTY_MIN_SEVERITY', 'low'),
-    })
+    add(
+      {
+        kind: 'pagerduty',
+        routingKey,
+        url: get('PAGERDUTY_EVENTS_URL'),
+        source: get('PAGERDUTY_SOURCE'),
+        ...common,
+        minSeverity: severity(get('PAGERDUTY_MIN_SEVERITY'), 'PAGERDUTY_MIN_SEVERITY', 'low'),
+      },
+      {
+        routingKey: 'PAGERDUTY_ROUTING_KEY',
+        url: 'PAGERDUTY_EVENTS_URL',
+        source: 'PAGERDUTY_SOURCE',
+      },
+    )
   }
 
   const webhook = get('ALERT_WEBHOOK_URL')
   if (webhook) {
     const token = get('ALERT_WEBHOOK_TOKEN')
-    setups.push({
-      kind: 'webhook',
-      url: webhook,
-      headers: token ? { authorization: `Bearer ${token}` } : {},
-      ...common,
-      minSeverity: severity(get('ALERT_WEBHOOK_MIN_SEVERITY'), 'ALERT_WEBHOOK_MIN_SEVERITY', 'low'),
-    })
+    add(
+      {
+        kind: 'webhook',
+        url: webhook,
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+        ...common,
+        minSeverity: severity(
+          get('ALERT_WEBHOOK_MIN_SEVERITY'),
+          'ALERT_WEBHOOK_MIN_SEVERITY',
+          'low',
+        ),
+      },
+      { url: 'ALERT_WEBHOOK_URL', headers: 'ALERT_WEBHOOK_TOKEN' },
+    )
   }
   return setups
 }
