@@ -19,6 +19,23 @@ const REACH_TIMEOUT_MS = 5000
  * when the run ends.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  try {
+    return await start(project)
+  } catch (error) {
+    throw error instanceof PerfConfigError ? withoutStack(error) : error
+  }
+}
+
+/**
+ * Vitest prints a global setup's error with its stack, which for a wrong setting the user
+ * must fix says nothing but where this file noticed it: the message alone is kept.
+ */
+function withoutStack<E extends Error>(error: E): E {
+  error.stack = `${error.name}: ${error.message}`
+  return error
+}
+
+async function start(project: TestProject): Promise<() => Promise<void>> {
   loadEnv()
   // The endurance file reads it when collected, which would report a bad value as a failed
   // file after the other scenarios have run, even under a filter that leaves endurance out.
@@ -74,10 +91,11 @@ async function assertReachable(name: string, url: string): Promise<void> {
     const response = await request(url, { signal: AbortSignal.timeout(REACH_TIMEOUT_MS) })
     await response.body.dump()
   } catch (error) {
-    throw new Error(
+    const unreachable = new Error(
       `${name}=${url} is unreachable (${reason(error)}). Start the service, correct ${name}, ` +
         'or unset it to run against the bundled fixture service.',
     )
+    throw withoutStack(unreachable)
   }
 }
 

@@ -21,6 +21,8 @@ test.each(['PERF_BASE_URL', 'SUTAZAI_BASE_URL'])(
     try {
       expect(run.code).not.toBe(0)
       expect(run.output).toContain(`${name}=${url} is unreachable (connect ECONNREFUSED`)
+      // The message alone: no stack frames through the setup file or Vitest's internals.
+      expect(run.output).not.toMatch(/global-setup\.ts:\d|node_modules\/vitest/)
       expect(run.output).not.toMatch(/answers within its objectives|meets its objectives/)
       expect(run.report()?.scenarios ?? []).toHaveLength(0)
       expect(run.durationMs).toBeLessThan(30_000)
@@ -37,6 +39,7 @@ test('a bare number in PERF_ENDURANCE_DURATION stops the run before any scenario
     expect(run.output).toContain(
       `PERF_ENDURANCE_DURATION: got "10"; allowed: a duration with its unit, such as '500ms'`,
     )
+    expect(run.output).not.toMatch(/global-setup\.ts:\d|node_modules\/vitest/)
     expect(run.report()?.scenarios ?? []).toHaveLength(0)
   } finally {
     await run.cleanup()
