@@ -16,6 +16,7 @@ import type {
   MonitorSnapshot,
   Prediction,
 } from '../../src/monitor/types.js'
+import { P95_RULE } from './helpers.js'
 
 const T0 = Date.parse('2026-01-01T00:00:00Z')
 const INTERVAL = 30_000
@@ -545,14 +546,7 @@ describe('configured threshold rules', () => {
   })
 
   it('rejects bad rules before anything runs, naming the option', () => {
-    const rule = {
-      name: 'r',
-      severity: 'high' as const,
-      component: 'api',
-      metric: 'p95',
-      comparator: '>' as const,
-      threshold: 100,
-    }
+    const rule = P95_RULE
     const bad = (patch: Record<string, unknown>) => () =>
       resolveAlertConfig({ alerts: { rules: [{ ...rule, ...patch } as typeof rule] } })
 

@@ -107,3 +107,13 @@ export async function refused(base: string): Promise<boolean> {
     return true
   }
 }
+
+/** A threshold rule on the api endpoint's p95, valid as it stands: tests patch one field. */
+export const P95_RULE = {
+  name: 'r',
+  severity: 'high' as const,
+  component: 'api',
+  metric: 'p95',
+  comparator: '>' as const,
+  threshold: 100,
+}

@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest'
 import { PerfConfigError } from '../../src/errors.js'
 import { createMonitor } from '../../src/monitor/index.js'
 import { isLoopback, resolveMonitorOptions } from '../../src/monitor/options.js'
+import { P95_RULE } from './helpers.js'
 
 const resolve = (
   options: Parameters<typeof resolveMonitorOptions>[0],
@@ -174,14 +175,7 @@ describe('resolveMonitorOptions', () => {
 
   it('refuses an unknown key at every level, naming its full path and the nearest name', () => {
     const endpoint = { name: 'api', url: 'http://127.0.0.1:1/' }
-    const rule = {
-      name: 'r',
-      severity: 'high' as const,
-      component: 'api',
-      metric: 'p95',
-      comparator: '>' as const,
-      threshold: 100,
-    }
+    const rule = P95_RULE
     const cases: Array<[unknown, string, string]> = [
       [{ intervall: 2000 }, 'intervall', 'did you mean intervalMs?'],
       [
