@@ -14,26 +14,27 @@ const WHOLE = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/
 export type Duration = number | string
 
 /**
+ * The longest duration, ms: 2^31 − 1, the most a Node.js timer can wait. Every duration here
+ * ends up in a timer, and Node fires a longer one after 1 ms instead (with only a
+ * `TimeoutOverflowWarning`), so a run of '600h' would end at once as if it had finished.
+ */
+export const MAX_DURATION_MS = 2_147_483_647
+
+/** What a message says of {@link MAX_DURATION_MS}. */
+export const MAX_DURATION_TEXT = `at most 24.8 days (${MAX_DURATION_MS} ms), the longest a Node.js timer can wait`
+
+/**
  * Parses a duration to milliseconds. A number is already milliseconds; a string is one or
- * more `<number><unit>` parts with units ms, s, m, h. Throws `PerfConfigError` naming `option`.
+ * more `<number><unit>` parts with units ms, s, m, h. At most {@link MAX_DURATION_MS}.
+ * Throws `PerfConfigError` naming `option`.
  */
 export function parseDuration(value: Duration, option: string): number {
   const allowed =
     "allowed: milliseconds as a number >= 0, or a string like '500ms', '30s', '2m', '1h30m'"
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value) || value < 0) throw invalidOption(option, value, allowed)
-    return value
-  }
-  if (typeof value !== 'string') throw invalidOption(option, value, allowed)
-
-  const text = value.trim().toLowerCase()
-  if (!WHOLE.test(text)) throw invalidOption(option, value, allowed)
-
-  let total = 0
-  for (const [, amount, unit] of text.matchAll(PART)) {
-    total += Number(amount) * (UNIT_MS[unit as string] as number)
-  }
-  return total
+  const ms = readDuration(value)
+  if (ms === undefined) throw invalidOption(option, value, allowed)
+  if (ms > MAX_DURATION_MS) throw invalidOption(option, value, `allowed: ${MAX_DURATION_TEXT}`)
+  return ms
 }
 
 /**
@@ -60,4 +61,19 @@ export function formatDuration(ms: number): string {
   const minutes = Math.floor(ms / 60_000)
   const seconds = Math.round((ms % 60_000) / 1000)
   return seconds ? `${minutes} m ${seconds} s` : `${minutes} m`
+}
+
+// Milliseconds, or undefined when the value is not a duration at all.
+function readDuration(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value : undefined
+  if (typeof value !== 'string') return undefined
+
+  const text = value.trim().toLowerCase()
+  if (!WHOLE.test(text)) return undefined
+
+  let total = 0
+  for (const [, amount, unit] of text.matchAll(PART)) {
+    total += Number(amount) * (UNIT_MS[unit as string] as number)
+  }
+  return total
 }

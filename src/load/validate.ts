@@ -1,4 +1,9 @@
-import { parseDuration } from '../config/duration.js'
+import {
+  formatDuration,
+  MAX_DURATION_MS,
+  MAX_DURATION_TEXT,
+  parseDuration,
+} from '../config/duration.js'
 import { envBaseUrl } from '../config/env.js'
 import { describe, invalidOption, PerfConfigError } from '../errors.js'
 import type { ObjectiveRow } from '../slo/index.js'
@@ -190,8 +195,21 @@ export function validateScenario(scenario: Scenario): ResolvedScenario {
       )
     }
     durationMs = stages.reduce((sum, stage) => sum + stage.durationMs, 0)
+    if (durationMs > MAX_DURATION_MS) {
+      throw new PerfConfigError(
+        'stages',
+        `stages: got ${stages.length} stages that last ${readable(durationMs)} together; allowed: ${MAX_DURATION_TEXT}`,
+      )
+    }
   }
   if (durationMs === null && iterations === null) durationMs = DEFAULTS.durationMs
+  // The end of the measured phase is one timer from the start of the run.
+  if (durationMs !== null && warmupMs + durationMs > MAX_DURATION_MS) {
+    throw new PerfConfigError(
+      'warmup',
+      `warmup and duration: got ${readable(warmupMs)} and ${readable(durationMs)}, which last ${readable(warmupMs + durationMs)} together; allowed: ${MAX_DURATION_TEXT}`,
+    )
+  }
 
   const signal = signalOf(scenario.signal)
   const onProgress = optionalFunction(scenario.onProgress, 'onProgress') as
@@ -530,4 +548,9 @@ function settingsOf(
   }
   if (scenario.name !== undefined) settings.name = scenario.name
   return settings
+}
+
+// A length near the timer limit reads in days; `formatDuration` would say '36000 m'.
+function readable(ms: number): string {
+  return ms < 86_400_000 ? formatDuration(ms) : `${Number((ms / 86_400_000).toFixed(1))} days`
 }

@@ -34,6 +34,19 @@ describe('parseEnvDuration', () => {
   })
 })
 
+describe('the longest duration is the longest a Node.js timer can wait', () => {
+  it('refuses more than 2147483647 ms, from options and from the environment alike', () => {
+    expect(parseDuration(2_147_483_647, 'duration')).toBe(2_147_483_647)
+    expect(parseEnvDuration('48h', 'PERF_ENDURANCE_DURATION')).toBe(172_800_000)
+    expect(() => parseDuration(2_147_483_648, 'duration')).toThrow(
+      'duration: got 2147483648; allowed: at most 24.8 days (2147483647 ms)',
+    )
+    expect(() => parseEnvDuration('600h', 'PERF_ENDURANCE_DURATION')).toThrow(
+      'PERF_ENDURANCE_DURATION: got "600h"; allowed: at most 24.8 days (2147483647 ms)',
+    )
+  })
+})
+
 describe('formatDuration', () => {
   it('renders milliseconds for people', () => {
     expect(formatDuration(850)).toBe('850 ms')

@@ -109,6 +109,48 @@ describe('validateScenario rejects bad input before anything is sent', () => {
     expect(error.message).toMatch(/'30s'|duration above 0/)
   })
 
+  // Node fires a timer of more than 2^31 - 1 ms after 1 ms instead, so such a run would end
+  // at once and look complete.
+  it.each([
+    ['duration', { duration: '600h' }],
+    ['duration', { duration: 2_147_483_648 }],
+    ['timeout', { timeout: '597h' }],
+    ['warmup', { warmup: '600h', iterations: 10 }],
+    ['thinkTime', { thinkTime: '600h' }],
+    ['stages[0].duration', { rate: 1, stages: [{ duration: '600h', target: 5 }] }],
+    ['abortOnFail.after', { objectives: { p95: 100 }, abortOnFail: { after: '600h' } }],
+  ])('%s longer than a timer can wait', (option, extra) => {
+    const error = rejection({ url, ...extra })
+    expect(error.option).toBe(option)
+    expect(error.message.startsWith(`${option}: got `)).toBe(true)
+    expect(error.message).toContain('; allowed: at most 24.8 days')
+    expect(error.message).toContain('(2147483647 ms)')
+  })
+
+  it('stages, or warmup and duration, that together last longer than a timer can wait', () => {
+    const stages = rejection({
+      url,
+      rate: 1,
+      stages: [
+        { duration: '300h', target: 5 },
+        { duration: '300h', target: 5 },
+      ],
+    })
+    expect(stages.option).toBe('stages')
+    expect(stages.message).toBe(
+      'stages: got 2 stages that last 25 days together; allowed: at most 24.8 days (2147483647 ms), the longest a Node.js timer can wait',
+    )
+    const warmup = rejection({ url, warmup: '300h', duration: '300h' })
+    expect(warmup.option).toBe('warmup')
+    expect(warmup.message).toContain('which last 25 days together; allowed: at most 24.8 days')
+  })
+
+  it('runLoad refuses a 600h duration instead of ending at once', async () => {
+    await expect(runLoad({ url, duration: '600h', connections: 1 })).rejects.toThrow(
+      /^duration: got "600h"; allowed: at most 24.8 days \(2147483647 ms\)/,
+    )
+  })
+
   it('empty stages', () => {
     const error = rejection({ url, stages: [] })
     expect(error.option).toBe('stages')
@@ -216,6 +258,15 @@ describe('validateScenario resolves defaults', () => {
     expect(resolved.iterations).toBeNull()
     expect(resolved.timeoutMs).toBe(10_000)
     expect([199, 200, 399, 400].map(resolved.expectStatus)).toEqual([false, true, true, false])
+  })
+
+  it('a soak of a day or two, and the longest timer, are allowed', () => {
+    expect(validateScenario({ url, duration: '24h' }).durationMs).toBe(86_400_000)
+    expect(validateScenario({ url, duration: '48h', warmup: '1h' }).durationMs).toBe(172_800_000)
+    expect(validateScenario({ url, duration: 2_147_483_647 }).durationMs).toBe(2_147_483_647)
+    expect(
+      validateScenario({ url, rate: 1, stages: [{ duration: '48h', target: 5 }] }).durationMs,
+    ).toBe(172_800_000)
   })
 
   it('iterations alone bound the run: no default duration', () => {
