@@ -22,17 +22,29 @@ export const MAX_DURATION_MS = 2_147_483_647
 
 /** What a message says of {@link MAX_DURATION_MS}. */
 export const MAX_DURATION_TEXT = `at most 24.8 days (${MAX_DURATION_MS} ms), the longest a Node.js timer can wait`
+const UNITS = "'500ms', '30s', '2m', '1h30m'"
+
+/** What a duration option accepts besides its form. */
+export interface DurationBounds {
+  /** Only a duration above 0 (a length, a limit); default: 0 is allowed too (a pause). */
+  positive?: boolean
+}
 
 /**
  * Parses a duration to milliseconds. A number is already milliseconds; a string is one or
- * more `<number><unit>` parts with units ms, s, m, h. At most {@link MAX_DURATION_MS}.
- * Throws `PerfConfigError` naming `option`.
+ * more `<number><unit>` parts with units ms, s, m, h. At most {@link MAX_DURATION_MS}; with
+ * `positive`, above 0. Throws `PerfConfigError` naming `option`.
  */
-export function parseDuration(value: Duration, option: string): number {
-  const allowed =
-    "allowed: milliseconds as a number >= 0, or a string like '500ms', '30s', '2m', '1h30m'"
+export function parseDuration(
+  value: Duration,
+  option: string,
+  bounds: DurationBounds = {},
+): number {
+  const allowed = bounds.positive
+    ? `allowed: a duration above 0, in ms or like ${UNITS}`
+    : `allowed: milliseconds as a number >= 0, or a string like ${UNITS}`
   const ms = readDuration(value)
-  if (ms === undefined) throw invalidOption(option, value, allowed)
+  if (ms === undefined || (bounds.positive && ms === 0)) throw invalidOption(option, value, allowed)
   if (ms > MAX_DURATION_MS) throw invalidOption(option, value, `allowed: ${MAX_DURATION_TEXT}`)
   return ms
 }

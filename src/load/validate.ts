@@ -339,15 +339,7 @@ function entryOf(
 
 function positiveDuration(value: unknown, option: string): number | null {
   if (value === undefined) return null
-  const ms = parseDuration(value as string | number, option)
-  if (ms <= 0) {
-    throw invalidOption(
-      option,
-      value,
-      "allowed: a duration above 0, in ms or like '500ms', '30s', '2m'",
-    )
-  }
-  return ms
+  return parseDuration(value as string | number, option, { positive: true })
 }
 
 function durationOrZero(value: unknown, option: string): number {

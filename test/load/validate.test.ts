@@ -109,6 +109,22 @@ describe('validateScenario rejects bad input before anything is sent', () => {
     expect(error.message).toMatch(/'30s'|duration above 0/)
   })
 
+  it('a length that must be above 0 says so whatever the mistake; a warm-up may be 0', () => {
+    for (const duration of [-5, 0, '0s', 'soon']) {
+      expect(rejection({ url, duration }).message).toContain(
+        "; allowed: a duration above 0, in ms or like '500ms'",
+      )
+    }
+    expect(rejection({ url, timeout: -1 }).message).toContain('allowed: a duration above 0')
+    expect(rejection({ url, stages: [{ duration: -1, target: 5 }] }).message).toContain(
+      'allowed: a duration above 0',
+    )
+    expect(rejection({ url, warmup: -5 }).message).toContain(
+      'allowed: milliseconds as a number >= 0',
+    )
+    expect(validateScenario({ url, warmup: 0 }).warmupMs).toBe(0)
+  })
+
   // Node fires a timer of more than 2^31 - 1 ms after 1 ms instead, so such a run would end
   // at once and look complete.
   it.each([
