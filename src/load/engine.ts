@@ -150,7 +150,14 @@ export abstract class Engine implements ExchangeOwner {
     clearTimeout(this.tickTimer)
     if (this.onAbort) this.scenario.signal?.removeEventListener('abort', this.onAbort)
     const interrupted = this.interrupted()
-    const end = Math.min(now, this.measureEnd)
+    // A run that ended by its schedule lasted its duration. An open-model run ends as soon as
+    // its last arrival is answered, which can be well before the duration is over (at 2 req/s
+    // for 2 s the last arrival is due at 1.5 s), but its arrivals were spread over the whole
+    // duration and throughput must divide by it. Responses after the duration are counted in
+    // its last second, so the phase never ends later either. A run cut short (by the signal or
+    // abortOnFail) or bounded by `iterations` keeps the time it ran.
+    const scheduled = aborted ? null : this.scenario.durationMs
+    const end = scheduled === null ? Math.min(now, this.measureEnd) : this.measureEnd
     this.recorder.finish(end)
     this.emitProgress()
 
@@ -159,7 +166,7 @@ export abstract class Engine implements ExchangeOwner {
       target: this.scenario.target,
       model: this.scenario.model,
       startedAt: this.startedAt,
-      durationMs: Math.max(0, end - this.measureStart),
+      durationMs: scheduled ?? Math.max(0, end - this.measureStart),
       aborted,
       stopReason: reason,
       settings: this.scenario.settings,

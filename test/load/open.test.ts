@@ -111,6 +111,57 @@ describe('open model', () => {
     }
   })
 
+  it('at a low rate the measured phase lasts the scheduled duration: throughput is the rate', {
+    retry: 2,
+  }, async () => {
+    const server = await startDelayServer(0)
+    try {
+      // Arrivals at 0, 0.5, 1 and 1.5 s: the last is answered at about 1.5 s, but the phase
+      // ran for 2 s.
+      const constant = await runLoad({ url: server.url, rate: 2, duration: '2s' })
+      expect(constant.requests.total).toBe(4)
+      expect(constant.durationMs).toBe(2000)
+      expect(constant.throughputRps).toBe(2)
+      expect(constant.timeline.map(entry => entry.rps)).toEqual([2, 2])
+
+      // 100 req/s falling to 0 over 2 s: 100 arrivals, the last at about 1.8 s.
+      const falling = await runLoad({
+        url: server.url,
+        rate: 100,
+        stages: [{ duration: '2s', target: 0 }],
+      })
+      expect(falling.requests.total).toBe(100)
+      expect(falling.durationMs).toBe(2000)
+      expect(falling.throughputRps).toBe(50)
+    } finally {
+      await server.close()
+    }
+  })
+
+  it('a run cut short by its signal, or bounded by iterations, keeps the time it ran', {
+    retry: 2,
+  }, async () => {
+    const server = await startDelayServer(0)
+    try {
+      const aborted = await runLoad({
+        url: server.url,
+        rate: 20,
+        duration: '10s',
+        signal: AbortSignal.timeout(700),
+      })
+      expect(aborted.aborted).toBe(true)
+      expect(aborted.durationMs).toBeGreaterThan(600)
+      expect(aborted.durationMs).toBeLessThan(1500)
+
+      // 100 arrivals at 500 req/s: the last is due at 198 ms.
+      const counted = await runLoad({ url: server.url, rate: 500, iterations: 100 })
+      expect(counted.durationMs).toBeGreaterThan(190)
+      expect(counted.durationMs).toBeLessThan(1000)
+    } finally {
+      await server.close()
+    }
+  })
+
   it('iterations bound an open-model run exactly', async () => {
     const server = await startDelayServer(0)
     try {
