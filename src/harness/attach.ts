@@ -47,6 +47,20 @@ export function recordCompliance(
   return true
 }
 
+/** The test each attached result belongs to, for matchers called through the global `expect`. */
+const owners = new WeakMap<object, RunnerTestCase>()
+
+/**
+ * The test a result was attached to while that test still runs, else undefined. The global
+ * `expect` judges inside whichever test is current, which in `test.concurrent` tests after an
+ * `await` may be a neighbour: a result's rows belong to the test that measured it.
+ */
+export function runningOwner(value: unknown): RunnerTestCase | undefined {
+  if (typeof value !== 'object' || value === null) return undefined
+  const owner = owners.get(value)
+  return owner && isRunning(owner) ? owner : undefined
+}
+
 /**
  * Attaches a result to a test's meta and annotates the test with a one-line summary, shown
  * by `@vitest/ui` and the HTML reporter. A second scenario in the same test keeps its own
@@ -58,6 +72,7 @@ export async function attachResult(
 ): Promise<string | null> {
   if (!test) return null
 
+  owners.set(result, test)
   const meta = perfMeta(test)
   const label = uniqueLabel(result.label, meta)
   meta.results.push(toPlainJson({ ...result, label }))

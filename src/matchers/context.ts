@@ -1,5 +1,5 @@
 import type { MatcherState, RunnerTestCase } from 'vitest'
-import { recordCompliance } from '../harness/attach.js'
+import { recordCompliance, runningOwner } from '../harness/attach.js'
 import type { ComplianceRow } from '../types.js'
 
 /** The matcher context as Vitest 4.1 passes it: `task` is the test the assertion runs in. */
@@ -23,11 +23,17 @@ export function badInput(state: PerfMatcherState, message: string): MatcherOutco
 }
 
 /**
- * Records rows on the test the assertion runs in; in an asymmetric matcher or outside a
- * test there is none and nothing is recorded.
+ * Records rows on the test that measured `received` while it still runs, else on the test the
+ * assertion runs in; in an asymmetric matcher or outside a test there is none and nothing is
+ * recorded.
  */
-export function record(state: PerfMatcherState, rows: readonly ComplianceRow[]): void {
-  if (state.task) recordCompliance(rows, state.task as RunnerTestCase)
+export function record(
+  state: PerfMatcherState,
+  rows: readonly ComplianceRow[],
+  received: unknown,
+): void {
+  const test = runningOwner(received) ?? (state.task as RunnerTestCase | undefined)
+  if (test) recordCompliance(rows, test)
 }
 
 /** Runs a matcher body; an unexpected error becomes a failed assertion, never a crash. */

@@ -55,7 +55,7 @@ function meetPercentile(
   const what = `${measured.corrected(mode) ? 'corrected ' : ''}${percentileName(p)} latency`
   const context = measured.context(mode)
   if (actual === null) {
-    record(this, [row(measured.label, p, budget, null, Boolean(this.isNot), false)])
+    record(this, [row(measured.label, p, budget, null, Boolean(this.isNot), false)], received)
     const reason =
       measured.kind === 'result' && measured.result && answered(measured.result) === 0
         ? 'no request got a response'
@@ -67,9 +67,11 @@ function meetPercentile(
   }
 
   const pass = actual <= budget
-  record(this, [
-    row(measured.label, p, budget, actual, Boolean(this.isNot), this.isNot ? !pass : pass),
-  ])
+  record(
+    this,
+    [row(measured.label, p, budget, actual, Boolean(this.isNot), this.isNot ? !pass : pass)],
+    received,
+  )
   const bound = this.isNot ? '>' : '≤'
   return {
     pass,

@@ -32,7 +32,7 @@ export const toMeetObjectives = guarded(
         'toMeetObjectives: the objectives are empty, so there is nothing to meet',
       )
     }
-    record(this, rows)
+    record(this, rows, received)
 
     const failed = rows.filter(r => !r.passed).length
     const pass = failed === 0

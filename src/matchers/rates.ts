@@ -24,7 +24,11 @@ export const toHaveSuccessRate = guarded(
 
     const actual = measured.evaluable.successRate
     const pass = actual >= percent
-    record(this, [floorRow(measured.label, 'successRate', percent, actual, '%', this.isNot, pass)])
+    record(
+      this,
+      [floorRow(measured.label, 'successRate', percent, actual, '%', this.isNot, pass)],
+      received,
+    )
     const bound = this.isNot ? '<' : '≥'
     return {
       pass,
@@ -60,7 +64,11 @@ export const toSustainThroughput = guarded(
 
     const actual = measured.evaluable.throughputRps
     const pass = actual >= rps
-    record(this, [floorRow(measured.label, 'throughput', rps, actual, 'req/s', this.isNot, pass)])
+    record(
+      this,
+      [floorRow(measured.label, 'throughput', rps, actual, 'req/s', this.isNot, pass)],
+      received,
+    )
     const bound = this.isNot ? '<' : '≥'
     return {
       pass,

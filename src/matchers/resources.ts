@@ -36,6 +36,7 @@ export const toStayBelowResourceLevel = guarded(
     record(
       this,
       verdict.rows.map(row => ({ ...row, scenario: label })),
+      received,
     )
     return {
       pass: verdict.passed,

@@ -141,6 +141,21 @@ describe('load() inside a test', () => {
     expect(result.host?.sampleCount).toBeLessThanOrEqual(6)
   })
 
+  it('stops before the test times out, keeps what it measured, and fails the test saying why', {
+    timeout: 2000,
+  }, async ({ task }) => {
+    const started = Date.now()
+    const run = load({ name: 'long', url: `${server.url}/`, connections: 1, duration: '10s' })
+    await expect(run).rejects.toThrow(
+      /^long: stopped after [\d.]+ s, before the test's 2 s timeout; what it measured is in the report\. Give the test a longer timeout/,
+    )
+    expect(Date.now() - started).toBeLessThan(2000)
+    const [result] = task.meta.perf?.results ?? []
+    expect(result?.label).toBe('long')
+    expect(result?.requests.total).toBeGreaterThan(0)
+    expect(result?.stopReason).toBe("aborted: stopped before the test's 2 s timeout")
+  })
+
   it('throws PerfConfigError before sending anything on a bad scenario', async ({ task }) => {
     const before = server.received
     await expect(load({ url: `${server.url}/`, connections: -1, host: false })).rejects.toThrow(
@@ -180,6 +195,30 @@ describe('perfTest', () => {
     })
     it('(each concurrent test holds exactly its own result)', () => {
       expect(concurrent).toEqual({ a: ['a'], b: ['b'], c: ['c'] })
+    })
+  })
+
+  // The global expect judges inside whichever test is current: after an await in concurrent
+  // tests that is the last one started, so the rows must follow the result, not the test.
+  const rowsOf: Record<string, string[]> = {}
+  describe.sequential('matchers through the global expect in concurrent tests', () => {
+    describe.concurrent('record on the test that measured', () => {
+      for (const name of ['first', 'second']) {
+        perfTest(`scenario ${name}`, async ({ load, task }) => {
+          if (name === 'first') {
+            const result = await load({ name, url: `${server.url}/`, iterations: 5, host: false })
+            // The second test started during the load and is the current one now.
+            expect(result).toMeetP95(60_000)
+          } else {
+            await new Promise(resolve => setTimeout(resolve, 600))
+          }
+          rowsOf[name] =
+            task.meta.perf?.compliance.map(row => `${row.scenario}:${row.metric}`) ?? []
+        })
+      }
+    })
+    it('(the row is on the first test, none on the second)', () => {
+      expect(rowsOf).toEqual({ first: ['first:p95'], second: [] })
     })
   })
 
