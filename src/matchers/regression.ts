@@ -1,6 +1,7 @@
 import { describe } from '../errors.js'
 import type { ComparedMetric } from '../insights/index.js'
 import { compareResults, compareToBaseline } from '../insights/index.js'
+import { closestName } from '../load/suggest.js'
 import type { BaselineComparison, LoadResult } from '../types.js'
 import { badInput, guarded, isBudget, type PerfMatcherState, record } from './context.js'
 import { isLoadResult } from './received.js'
@@ -17,6 +18,8 @@ export interface RegressionMatcherOptions {
   seed?: number
 }
 
+const OPTION_KEYS = ['tolerance', 'metric', 'alpha', 'seed'] as const
+
 /**
  * `expect(result).toNotRegressFrom(baseline, { tolerance: 5 })`: this run's per-second
  * latency is not significantly slower than the baseline's by more than `tolerance` percent
@@ -32,6 +35,15 @@ export const toNotRegressFrom = guarded(
       return badInput(
         this,
         `toNotRegressFrom: options must be an object like { tolerance: 5 }, received ${describe(options)}`,
+      )
+    }
+    const unknown = Object.keys(opts).find(key => !(OPTION_KEYS as readonly string[]).includes(key))
+    if (unknown !== undefined) {
+      const guess = closestName(unknown, OPTION_KEYS)
+      return badInput(
+        this,
+        `toNotRegressFrom: options.${unknown} is not an option; ` +
+          `${guess ? `did you mean ${guess}? ` : ''}allowed: ${OPTION_KEYS.join(', ')}`,
       )
     }
     if (opts.tolerance !== undefined && !isBudget(opts.tolerance)) {
@@ -56,18 +68,32 @@ export const toNotRegressFrom = guarded(
         ? compareToBaseline(current, before, compareOptions)
         : compareResults(current, before, compareOptions)
 
+    // Too few seconds to judge is not "no regression": the assertion could not be checked, so
+    // it fails with or without .not, like a latency matcher given no response.
+    const judged = comparison.verdict !== 'inconclusive'
     const pass = comparison.verdict !== 'regressed'
-    record(this, [
-      {
-        scenario: comparison.scenario,
-        metric: 'regression',
-        target: comparison.tolerancePct,
-        actual: comparison.changePct,
-        unit: '%',
-        comparator: '<=',
-        passed: pass,
-      },
-    ])
+    record(
+      this,
+      [
+        {
+          scenario: comparison.scenario,
+          metric: 'regression',
+          target: comparison.tolerancePct,
+          actual: comparison.changePct,
+          unit: '%',
+          comparator: '<=',
+          passed: judged && pass,
+        },
+      ],
+      received,
+    )
+    if (!judged) {
+      return badInput(
+        this,
+        `toNotRegressFrom: cannot tell whether ${comparison.scenario} regressed, so the ` +
+          `assertion fails: ${comparison.reason}`,
+      )
+    }
     return {
       pass,
       message: () =>

@@ -69,4 +69,24 @@ describe('toNotRegressFrom', () => {
     ).toMatch(/tolerance must be a percent >= 0, received -1/)
     expect(failure(() => expect(42).toNotRegressFrom(baseline))).toMatch(/the received value/)
   })
+
+  it('refuses an option it does not know, naming the nearest one', () => {
+    expect(
+      failure(() => expect(baseline).toNotRegressFrom(baseline, { tolerence: 500 } as never)),
+    ).toBe(
+      'toNotRegressFrom: options.tolerence is not an option; did you mean tolerance? allowed: tolerance, metric, alpha, seed',
+    )
+  })
+
+  it('fails, with or without .not, when the runs are too short to judge', ({ task }) => {
+    // Three seconds each, the current one almost four times slower: too few to tell.
+    const short = run(10, 3, 5)
+    const slower = run(37, 3, 6)
+    const message = failure(() => expect(slower).toNotRegressFrom(short))
+    expect(message).toMatch(
+      /^toNotRegressFrom: cannot tell whether GET \/users regressed, so the assertion fails: not judged: 3 baseline and 3 current seconds with responses; the comparison needs at least 5 of each$/,
+    )
+    expect(failure(() => expect(slower).not.toNotRegressFrom(short))).toBe(message)
+    expect(task.meta.perf?.compliance[0]).toMatchObject({ metric: 'regression', passed: false })
+  })
 })
