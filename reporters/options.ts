@@ -1,4 +1,5 @@
-import { invalidOption } from '../src/errors.js'
+import { invalidOption, PerfConfigError } from '../src/errors.js'
+import { closestName } from '../src/load/suggest.js'
 
 /** Options of the vitest-perf reporter, as written in `reporters: [['vitest-perf/reporter', {...}]]`. */
 export interface PerfReporterOptions {
@@ -29,7 +30,7 @@ export interface ResolvedReporterOptions {
   console: boolean
 }
 
-const KNOWN = new Set(['outputDir', 'title', 'json', 'html', 'baseline', 'console'])
+const KNOWN = ['outputDir', 'title', 'json', 'html', 'baseline', 'console']
 
 /** Checks the options once, before the run, and fills defaults. Throws `PerfConfigError`. */
 export function resolveReporterOptions(
@@ -40,13 +41,12 @@ export function resolveReporterOptions(
     throw invalidOption('reporter options', options, 'allowed: an object')
   }
   for (const key of Object.keys(options)) {
-    if (!KNOWN.has(key)) {
-      throw invalidOption(
-        key,
-        (options as Record<string, unknown>)[key],
-        `allowed options: ${[...KNOWN].join(', ')}`,
-      )
-    }
+    if (KNOWN.includes(key)) continue
+    const guess = closestName(key, KNOWN)
+    throw new PerfConfigError(
+      key,
+      `${key}: unknown option; ${guess ? `did you mean ${guess}? ` : ''}allowed: ${KNOWN.join(', ')}`,
+    )
   }
 
   const text = (name: 'outputDir' | 'title' | 'baseline') => {

@@ -1,6 +1,7 @@
 /**
  * The known name closest to a mistyped one, when it is close enough to be a typo: at most
- * one edit for short names, two for longer ones. Undefined when nothing is that close.
+ * one edit for short names, two for longer ones; else the one known name it shortens (see
+ * `shortenedName`). Undefined when nothing is that close.
  */
 export function closestName(name: string, known: readonly string[]): string | undefined {
   const limit = name.length <= 4 ? 1 : 2
@@ -13,7 +14,26 @@ export function closestName(name: string, known: readonly string[]): string | un
       bestDistance = distance
     }
   }
-  return best
+  return best ?? shortenedName(name, known)
+}
+
+/**
+ * The only known name that the given one is with a single piece left out (`outDir` for
+ * `outputDir`): a short form is several edits from its name, more than a typo, yet as plainly
+ * meant. Undefined for names under 3 characters, or when no known name, or more than one, fits.
+ */
+function shortenedName(name: string, known: readonly string[]): string | undefined {
+  const short = name.toLowerCase()
+  if (short.length < 3) return undefined
+  const fits = known.filter(candidate => {
+    const full = candidate.toLowerCase()
+    if (full.length <= short.length) return false
+    for (let cut = 0; cut <= short.length; cut++) {
+      if (full.startsWith(short.slice(0, cut)) && full.endsWith(short.slice(cut))) return true
+    }
+    return false
+  })
+  return fits.length === 1 ? fits[0] : undefined
 }
 
 /** Levenshtein distance: insertions, deletions and substitutions, each costing 1. */

@@ -178,7 +178,17 @@ describe('reporter options', () => {
       new PerfConfigError('html', 'html: got "yes"; allowed: true or false'),
     )
     expect(() => resolveReporterOptions({ outputdir: 'x' } as never)).toThrow(
-      /outputdir: got "x"; allowed options: outputDir, title/,
+      new PerfConfigError(
+        'outputdir',
+        'outputdir: unknown option; did you mean outputDir? allowed: outputDir, title, json, ' +
+          'html, baseline, console',
+      ),
+    )
+    expect(() => resolveReporterOptions({ outDir: 'x' } as never)).toThrow(
+      /^outDir: unknown option; did you mean outputDir\? allowed: outputDir, /,
+    )
+    expect(() => resolveReporterOptions({ colour: true } as never)).toThrow(
+      /^colour: unknown option; allowed: outputDir, /,
     )
     expect(() => resolveReporterOptions({ outputDir: '' })).toThrow(
       /outputDir: got ""; allowed: a non-empty string/,
