@@ -1,5 +1,5 @@
 import type { PerfReport, ScenarioRecord } from '../src/types.js'
-import { reportPassed, scenarioPassed } from './collect.js'
+import { scenarioPassed } from './collect.js'
 import {
   findRow,
   formatCount,
@@ -10,6 +10,7 @@ import {
   objectiveColumns,
   round,
 } from './format.js'
+import { failureSentence, type RunVerdict, runVerdict } from './verdict.js'
 
 /** How the console summary is drawn. */
 export interface ConsoleOptions {
@@ -19,6 +20,8 @@ export interface ConsoleOptions {
   files?: string[]
   /** Widest a scenario name may be before it is cut, characters. Default 40. */
   nameWidth?: number
+  /** The run's verdict. Default: `runVerdict(report)`, the scenarios and tests alone. */
+  verdict?: RunVerdict
 }
 
 /** Colour only for a terminal, and never when `NO_COLOR` is set (https://no-color.org). */
@@ -48,6 +51,7 @@ const HEADINGS = [
 export function renderConsole(report: PerfReport, options: ConsoleOptions): string {
   const paint = painter(options.color)
   const nameWidth = options.nameWidth ?? 40
+  const verdict = options.verdict ?? runVerdict(report)
   const columns = objectiveColumns(report.scenarios)
 
   const rows = report.scenarios.map(scenario => {
@@ -102,7 +106,7 @@ export function renderConsole(report: PerfReport, options: ConsoleOptions): stri
     lines.push(`  ${state}${test.name}${error}`)
   }
 
-  lines.push('', totals(report, paint))
+  lines.push('', totals(report, verdict, paint))
   for (const file of options.files ?? []) lines.push(`  report: ${file}`)
   lines.push('')
   return lines.join('\n')
@@ -123,9 +127,9 @@ function warnings(scenario: ScenarioRecord, paint: Painter): string[] {
   return out
 }
 
-function totals(report: PerfReport, paint: Painter): string {
+function totals(report: PerfReport, verdict: RunVerdict, paint: Painter): string {
   const { scenarios, passed, failed, skipped } = report.summary
-  const verdict = reportPassed(report) ? paint.green('PASS') : paint.red('FAIL')
+  const headline = verdict.passed ? paint.green('PASS') : paint.red('FAIL')
   const failedTests = report.tests.filter(test => test.state === 'failed').length
   const parts = [`${scenarios} scenario${scenarios === 1 ? '' : 's'}`, `${passed} passed`]
   parts.push(failed ? paint.red(`${failed} failed`) : `${failed} failed`)
@@ -133,7 +137,8 @@ function totals(report: PerfReport, paint: Painter): string {
   if (skipped) parts.push(`${skipped} test${skipped === 1 ? '' : 's'} skipped`)
   if (failedTests)
     parts.push(paint.red(`${failedTests} other test${failedTests === 1 ? '' : 's'} failed`))
-  return `  ${verdict} ${parts.join(', ')}`
+  const why = failureSentence(verdict)
+  return `  ${headline} ${parts.join(', ')}${why ? paint.red(`; ${why}`) : ''}`
 }
 
 // A table whose column widths ignore ANSI codes, so colour does not break the alignment.

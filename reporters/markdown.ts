@@ -1,6 +1,6 @@
 import { formatDuration } from '../src/config/duration.js'
 import type { PerfReport, ScenarioRecord } from '../src/types.js'
-import { reportPassed, scenarioPassed } from './collect.js'
+import { scenarioPassed } from './collect.js'
 import {
   comparatorSymbol,
   findRow,
@@ -9,14 +9,22 @@ import {
   objectiveColumns,
   unitOf,
 } from './format.js'
+import { failureSentence, type RunVerdict, runVerdict } from './verdict.js'
 
-/** The CI summary: a heading with the verdict, then the compliance table in GitHub Markdown. */
-export function renderMarkdown(report: PerfReport, title = 'Performance report'): string {
+/**
+ * The CI summary: a heading with the verdict, why the run fails when its scenarios alone do not
+ * say, then the compliance table in GitHub Markdown. `verdict` defaults to `runVerdict(report)`.
+ */
+export function renderMarkdown(
+  report: PerfReport,
+  title = 'Performance report',
+  verdict: RunVerdict = runVerdict(report),
+): string {
   const columns = objectiveColumns(report.scenarios)
   const { scenarios, passed, failed, skipped } = report.summary
-  const verdict = reportPassed(report) ? '✅ pass' : '❌ fail'
+  const why = failureSentence(verdict)
   const lines = [
-    `## ${cell(title)}: ${verdict}`,
+    `## ${cell(title)}: ${verdict.passed ? '✅ pass' : '❌ fail'}`,
     '',
     `${scenarios} scenarios: ${passed} passed, ${failed} failed, ${skipped} skipped · ` +
       `${formatDuration(Date.parse(report.finishedAt) - Date.parse(report.startedAt))} · ` +
@@ -24,6 +32,7 @@ export function renderMarkdown(report: PerfReport, title = 'Performance report')
       (report.environment.baseUrl ? ` · ${code(report.environment.baseUrl)}` : ''),
     '',
   ]
+  if (why) lines.push(`**${capitalize(why)}.**`, '')
 
   if (report.scenarios.length > 0) {
     const baseline = report.scenarios.some(scenario => scenario.baseline)
@@ -73,6 +82,10 @@ function cell(text: string): string {
     .replace(/>/g, '&gt;')
     .replace(/\|/g, '\\|')
     .replace(/\r?\n/g, ' ')
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1)
 }
 
 function code(text: string): string {

@@ -16,6 +16,7 @@ import {
   resolveReporterOptions,
 } from './options.js'
 import { redact } from './redact.js'
+import { failureSentence, type RunVerdict, runVerdict } from './verdict.js'
 
 /** File name of the JSON report inside `outputDir`. */
 export const JSON_FILE = 'perf-report.json'
@@ -104,9 +105,14 @@ export class PerfReporter implements Reporter {
     const report = redact(built)
     this.report = report
 
-    this.files = this.write(report)
-    this.print(report, notes)
-    this.appendStepSummary(report)
+    const beforeWrite = runVerdict(report, { baselineError })
+    const { files, writeError } = this.write(report, beforeWrite)
+    this.files = files
+    // The console and the CI summary also say when the report never reached the disk; the
+    // page itself was written (or not) before that was known, and needs no such line.
+    const verdict = runVerdict(report, { baselineError, writeError })
+    this.print(report, notes, verdict)
+    this.appendStepSummary(report, verdict)
     if (baselineError) {
       // The report is written all the same; the run fails so that a mistyped baseline path
       // in CI is not a regression check that silently never ran.
@@ -114,11 +120,19 @@ export class PerfReporter implements Reporter {
         `vitest-perf: no baseline comparison: ${baselineError}; the report was written ` +
           'without one, and the run fails',
       )
-      process.exitCode = 1
     }
+    // Vitest sets the exit code from the tests alone: a baseline that could not be read and a
+    // report CI will not find are the reporter's to fail.
+    if (verdict.reasons.length === 0) return
+    process.exitCode = 1
+    // Without the summary table, its totals line cannot say why the run failed.
+    if (!this.options.console) this.error(`vitest-perf: ${failureSentence(verdict)}`)
   }
 
-  private write(report: PerfReport): string[] {
+  private write(
+    report: PerfReport,
+    verdict: RunVerdict,
+  ): { files: string[]; writeError: string | null } {
     const dir = resolve(this.ctx?.config.root ?? process.cwd(), this.options.outputDir)
     const files: string[] = []
     try {
@@ -130,30 +144,33 @@ export class PerfReporter implements Reporter {
       }
       if (this.options.html) {
         const file = resolve(dir, HTML_FILE)
-        writeFileSync(file, renderHtml(report, this.options.title))
+        writeFileSync(file, renderHtml(report, this.options.title, verdict))
         files.push(file)
       }
     } catch (error) {
-      this.error(`vitest-perf: could not write the report to ${dir}: ${(error as Error).message}`)
+      const writeError = (error as Error).message
+      this.error(`vitest-perf: could not write the report to ${dir}: ${writeError}; the run fails`)
+      return { files, writeError }
     }
-    return files
+    return { files, writeError: null }
   }
 
-  private print(report: PerfReport, notes: string[]): void {
+  private print(report: PerfReport, notes: string[], verdict: RunVerdict): void {
     if (!this.options.console) return
     const text = renderConsole(report, {
       color: useColor(process.stdout),
       files: this.files.map(displayPath),
+      verdict,
     })
     this.log(text)
     for (const note of notes) this.log(`  note: ${note}`)
   }
 
-  private appendStepSummary(report: PerfReport): void {
+  private appendStepSummary(report: PerfReport, verdict: RunVerdict): void {
     const target = process.env.GITHUB_STEP_SUMMARY
     if (!target) return
     try {
-      appendFileSync(target, renderMarkdown(report, this.options.title))
+      appendFileSync(target, renderMarkdown(report, this.options.title, verdict))
     } catch (error) {
       this.error(
         `vitest-perf: could not append to GITHUB_STEP_SUMMARY: ${(error as Error).message}`,

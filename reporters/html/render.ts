@@ -1,8 +1,9 @@
 import { chartAssets } from '../../src/charts.js'
 import { formatDuration } from '../../src/config/duration.js'
 import type { PerfReport } from '../../src/types.js'
-import { reportPassed, scenarioPassed } from '../collect.js'
+import { scenarioPassed } from '../collect.js'
 import { comparatorSymbol, formatBytes, formatValue } from '../format.js'
+import { failureSentence, type RunVerdict, runVerdict } from '../verdict.js'
 import { chartData } from './chart-data.js'
 import { CLIENT_SCRIPT } from './client.js'
 import { complianceTable } from './compliance.js'
@@ -15,11 +16,18 @@ import { STYLES } from './styles.js'
 const CSP =
   "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 
-/** `perf-report.html`: one self-contained page (uPlot, styles and data inline; no request). */
-export function renderHtml(report: PerfReport, title = 'Performance report'): string {
+/**
+ * `perf-report.html`: one self-contained page (uPlot, styles and data inline; no request).
+ * `verdict` defaults to `runVerdict(report)`.
+ */
+export function renderHtml(
+  report: PerfReport,
+  title = 'Performance report',
+  verdict: RunVerdict = runVerdict(report),
+): string {
   const assets = chartAssets()
   const charts = chartData(report.scenarios)
-  const passed = reportPassed(report)
+  const passed = verdict.passed
 
   return `<!doctype html>
 <html lang="en">
@@ -34,7 +42,7 @@ export function renderHtml(report: PerfReport, title = 'Performance report'): st
 </head>
 <body>
 <main>
-${header(report, title, passed)}
+${header(report, title, verdict)}
 <h2>Compliance</h2>
 ${complianceTable(report)}
 ${otherTests(report)}
@@ -51,7 +59,9 @@ ${report.scenarios.map((scenario, index) => scenarioSection(scenario, index, cha
 `
 }
 
-function header(report: PerfReport, title: string, passed: boolean): string {
+function header(report: PerfReport, title: string, verdict: RunVerdict): string {
+  const { passed } = verdict
+  const why = failureSentence(verdict)
   const env = report.environment
   const { scenarios, passed: ok, failed, skipped } = report.summary
   const took = Date.parse(report.finishedAt) - Date.parse(report.startedAt)
@@ -68,7 +78,7 @@ function header(report: PerfReport, title: string, passed: boolean): string {
   return `<header>
 <h1>${e(title)}</h1>
 <p><span class="verdict ${passed ? 'pass' : 'fail'}" id="verdict">${passed ? 'PASS' : 'FAIL'}</span>
-<span id="summary">${scenarios} scenarios: ${ok} passed, ${failed} failed, ${skipped} skipped</span></p>
+<span id="summary">${scenarios} scenarios: ${ok} passed, ${failed} failed, ${skipped} skipped${why ? `; ${e(why)}` : ''}</span></p>
 <div class="facts">${items.map(([label, value]) => `<div><b>${e(label)}</b>${e(value)}</div>`).join('')}</div>
 </header>`
 }

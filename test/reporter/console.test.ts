@@ -3,6 +3,7 @@ import { renderConsole, useColor } from '../../reporters/console.js'
 import { formatMs } from '../../reporters/format.js'
 import { renderMarkdown } from '../../reporters/markdown.js'
 import { resolveReporterOptions } from '../../reporters/options.js'
+import { runVerdict } from '../../reporters/verdict.js'
 import { PerfConfigError } from '../../src/errors.js'
 import { syntheticReport } from './synthetic.js'
 
@@ -112,6 +113,18 @@ describe('renderConsole', () => {
     expect(text).toContain('\u001b[31mp95 ✗\u001b[39m')
     expect(text).toContain('\u001b[32mp99 ✓\u001b[39m')
     expect(text).toContain('\u001b[31mFAIL\u001b[39m')
+  })
+
+  test('an unreadable baseline or an unwritten report fails the totals, which say why', () => {
+    const r = syntheticReport(1, { seconds: 10 })
+    const unread = runVerdict(r, { baselineError: 'baseline: "old.json": no such file' })
+    expect(renderConsole(r, { color: false, verdict: unread })).toContain(
+      '  FAIL 1 scenario, 1 passed, 0 failed; the run fails because the baseline could not be read\n',
+    )
+    const unwritten = runVerdict(r, { writeError: 'ENOTDIR: not a directory' })
+    expect(renderConsole(r, { color: false, verdict: unwritten })).toContain(
+      '  FAIL 1 scenario, 1 passed, 0 failed; the run fails because the report could not be written\n',
+    )
   })
 
   test('colour only on a terminal, never with NO_COLOR', () => {

@@ -61,7 +61,11 @@ test('a baseline that cannot be read fails a passing run, and the report is stil
   })
 
   expect(run.code).toBe(1)
-  expect(run.stdout).toMatch(/1 passed/)
+  // The summary agrees with the exit code: it says FAIL, and why, never PASS.
+  expect(run.stdout).toContain(
+    'FAIL 1 scenario, 1 passed, 0 failed, 3 tests skipped; the run fails because the baseline could not be read',
+  )
+  expect(run.stdout).not.toMatch(/\bPASS\b/)
   expect(run.stderr).toContain(
     `vitest-perf: no baseline comparison: PERF_BASELINE: ${JSON.stringify(missing)}: no such file; ` +
       'the report was written without one, and the run fails',

@@ -7,6 +7,7 @@ import { escapeHtml, jsonForScript } from '../../reporters/html/escape.js'
 import { renderHtml } from '../../reporters/html/render.js'
 import { addInsights, defaultInsights, type InsightsApi } from '../../reporters/insights.js'
 import { renderJson } from '../../reporters/json.js'
+import { runVerdict } from '../../reporters/verdict.js'
 import type { BaselineComparison, ScenarioInsights } from '../../src/types.js'
 import { syntheticReport, syntheticResult } from './synthetic.js'
 
@@ -211,6 +212,17 @@ describe('insights in the report', () => {
       { metric: 'p95', t: 12, kind: 'anomaly', text: 'p95 90 ms <vs> 20 ms usual' },
       { metric: 'rps', t: 30, kind: 'shift', text: 'throughput fell from 200 to 150 req/s' },
     ])
+  })
+
+  test('an unreadable baseline makes the headline FAIL, as the exit code does', () => {
+    const report = syntheticReport(1)
+    const html = renderHtml(
+      report,
+      'Performance report',
+      runVerdict(report, { baselineError: 'x' }),
+    )
+    expect(html).toContain('<span class="verdict fail" id="verdict">FAIL</span>')
+    expect(html).toContain('; the run fails because the baseline could not be read</span>')
   })
 
   test('the library insights run on every scenario and compare against a real previous report', () => {

@@ -1,0 +1,40 @@
+import type { PerfReport } from '../src/types.js'
+import { reportPassed } from './collect.js'
+
+/** The run's verdict, as the console, the HTML page and the CI summary all state it. */
+export interface RunVerdict {
+  /** Every scenario passed, no other test failed, and `reasons` is empty. */
+  passed: boolean
+  /**
+   * Why the reporter fails the run beyond its scenarios and tests, in words for a summary line
+   * (`the baseline could not be read`); empty when nothing of the kind happened.
+   */
+  reasons: string[]
+}
+
+/** What the reporter found at the end of the run, besides the report itself. */
+export interface RunProblems {
+  /** The baseline named could not be read. */
+  baselineError?: string | null
+  /** The report files could not be written. */
+  writeError?: string | null
+}
+
+/**
+ * The verdict of a run: its scenarios and tests, then what the reporter itself fails the run
+ * for. A regression check that could not run (an unreadable baseline) and a report that never
+ * reached the disk would otherwise pass CI unnoticed.
+ */
+export function runVerdict(report: PerfReport, problems: RunProblems = {}): RunVerdict {
+  const reasons: string[] = []
+  if (problems.baselineError) reasons.push('the baseline could not be read')
+  if (problems.writeError) reasons.push('the report could not be written')
+
+  return { passed: reportPassed(report) && reasons.length === 0, reasons }
+}
+
+/** `the run fails because A and B`, or '' when the verdict has no reason of its own. */
+export function failureSentence(verdict: RunVerdict): string {
+  if (verdict.reasons.length === 0) return ''
+  return `the run fails because ${verdict.reasons.join(' and ')}`
+}
