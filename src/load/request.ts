@@ -18,6 +18,16 @@ export interface PreparedRequest {
 
 const REQUEST_KEYS = ['url', 'method', 'headers', 'body'] as const
 const METHOD = /^[A-Za-z]+$/
+/** A header name is a token (RFC 9110, section 5.6.2). */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
+/**
+ * What undici, like Node, refuses in a header value: a control character other than tab (CR and
+ * LF would end the header and start another), or a character past Latin-1. Every request of
+ * such a scenario would fail as UND_ERR_INVALID_ARG, so it is refused before anything is sent.
+ */
+const BAD_VALUE_CHAR = /[^\t\x20-\x7e\x80-\xff]/
+/** Headers undici manages itself and refuses from a caller, failing every request. */
+const CLIENT_HEADERS = new Set(['transfer-encoding', 'keep-alive', 'upgrade', 'expect'])
 
 /** The names a request entry may use, for unknown-option messages. */
 export const requestKeys: readonly string[] = REQUEST_KEYS
@@ -131,10 +141,32 @@ function mergeHeaders(into: Record<string, string>, headers: unknown, option: st
     throw invalidOption(option, headers, 'allowed: an object of header names to string values')
   }
   for (const [name, value] of Object.entries(headers)) {
-    if (typeof value !== 'string' && typeof value !== 'number') {
-      throw invalidOption(`${option}.${name}`, value, 'allowed: a string or a number')
+    if (!HEADER_NAME.test(name)) {
+      throw new PerfConfigError(
+        `${option}[${JSON.stringify(name)}]`,
+        `${option}[${JSON.stringify(name)}]: not a header name; allowed: letters, digits and !#$%&'*+-.^_\`|~`,
+      )
     }
-    into[name.toLowerCase()] = String(value)
+    const where = `${option}.${name}`
+    if (CLIENT_HEADERS.has(name.toLowerCase())) {
+      throw new PerfConfigError(
+        where,
+        `${where}: undici, which sends the requests, sets or refuses this header itself; remove it`,
+      )
+    }
+    if (typeof value !== 'string' && typeof value !== 'number') {
+      throw invalidOption(where, value, 'allowed: a string or a number')
+    }
+    const text = String(value)
+    const bad = BAD_VALUE_CHAR.exec(text)
+    if (bad !== null) {
+      // The value is not repeated: a header is where tokens and passwords go.
+      throw new PerfConfigError(
+        where,
+        `${where}: the value holds ${characterName(bad[0])} at character ${bad.index + 1}; allowed: a value without CR, LF, NUL or other control characters (tab is fine), in Latin-1`,
+      )
+    }
+    into[name.toLowerCase()] = text
   }
 }
 
@@ -170,4 +202,10 @@ function encodeBody(
 /** Checks that a request entry uses only known names. */
 export function requestKeyProblem(entry: object): string | undefined {
   return Object.keys(entry).find(key => !(REQUEST_KEYS as readonly string[]).includes(key))
+}
+
+function characterName(char: string): string {
+  const names: Record<string, string> = { '\r': 'CR', '\n': 'LF', '\0': 'NUL' }
+  const code = char.codePointAt(0) as number
+  return names[char] ?? `U+${code.toString(16).toUpperCase().padStart(4, '0')}`
 }

@@ -158,6 +158,18 @@ describe('closed model', () => {
     expect(result.errors).toEqual({ invalid_request: 3 })
   })
 
+  it('counts a function answer with a line break in a header as invalid_request, never sent', async () => {
+    const before = echo.received
+    const result = await runLoad({
+      url: echo.url,
+      requests: i => ({ headers: { 'x-trace': i === 0 ? 'a' : 'a\r\nx-injected: 1' } }),
+      iterations: 4,
+      connections: 1,
+    })
+    expect(result.errors).toEqual({ invalid_request: 3 })
+    expect(echo.received - before).toBe(1)
+  })
+
   it('fails a request whose check returns false or throws, and never buffers an unread body', async () => {
     let calls = 0
     const result = await runLoad({

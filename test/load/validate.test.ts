@@ -242,6 +242,47 @@ describe('validateScenario rejects bad input before anything is sent', () => {
     expect(rejection({ url, ...extra }).option).toBe(option)
   })
 
+  it.each([
+    ['CR', 'a\r\nb: c', 2],
+    ['LF', 'Bearer s3cret\n', 14],
+    ['NUL', 's3cret\0', 7],
+  ])(
+    'a header value holding %s, naming the header and not repeating the value',
+    (char, value, at) => {
+      const error = rejection({ url, headers: { Authorization: value } })
+      expect(error.option).toBe('headers.Authorization')
+      expect(error.message).toContain(
+        `headers.Authorization: the value holds ${char} at character ${at};`,
+      )
+      expect(error.message).toContain(
+        'allowed: a value without CR, LF, NUL or other control characters',
+      )
+      expect(error.message).not.toContain(value.trim())
+    },
+  )
+
+  it('a header value with CR in a request entry, and a value that only has a tab', () => {
+    const error = rejection({ requests: [{ url, headers: { 'x-a': 'a\rb' } }] })
+    expect(error.option).toBe('requests[0].headers.x-a')
+    expect(
+      validateScenario({ url, headers: { 'x-a': 'a\tb' } }).requests[0]?.dispatch.headers,
+    ).toEqual({
+      'x-a': 'a\tb',
+    })
+  })
+
+  it('a header name that is not a token, and a header undici refuses from a caller', () => {
+    for (const name of ['x a', 'x-a:', '', 'x\r\ny']) {
+      const error = rejection({ url, headers: { [name]: '1' } })
+      expect(error.option).toBe(`headers[${JSON.stringify(name)}]`)
+      expect(error.message).toContain(': not a header name; allowed: letters, digits and')
+    }
+    expect(rejection({ url, headers: { 'Transfer-Encoding': 'chunked' } }).message).toBe(
+      'headers.Transfer-Encoding: undici, which sends the requests, sets or refuses this header itself; remove it',
+    )
+    expect(rejection({ url, headers: { expect: '100-continue' } }).option).toBe('headers.expect')
+  })
+
   it('open-model options in the closed model and the reverse', () => {
     expect(rejection({ url, maxInFlight: 10 }).option).toBe('maxInFlight')
     expect(rejection({ url, rate: 10, thinkTime: '1s' }).option).toBe('thinkTime')
