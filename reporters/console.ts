@@ -2,6 +2,7 @@ import type { PerfReport, ScenarioRecord } from '../src/types.js'
 import { scenarioPassed } from './collect.js'
 import {
   findRow,
+  formatChange,
   formatCount,
   formatMs,
   formatValue,
@@ -10,7 +11,7 @@ import {
   objectiveColumns,
   round,
 } from './format.js'
-import { failureSentence, type RunVerdict, runVerdict } from './verdict.js'
+import { failureSentence, type RunVerdict, regressedScenarios, runVerdict } from './verdict.js'
 
 /** How the console summary is drawn. */
 export interface ConsoleOptions {
@@ -47,7 +48,10 @@ const HEADINGS = [
   'host',
 ]
 
-/** The console summary: one row per scenario, warnings, tests without a scenario, totals, files. */
+/**
+ * The console summary: one row per scenario, warnings, regressions against the baseline, tests
+ * without a scenario, totals, files.
+ */
 export function renderConsole(report: PerfReport, options: ConsoleOptions): string {
   const paint = painter(options.color)
   const nameWidth = options.nameWidth ?? 40
@@ -98,6 +102,7 @@ export function renderConsole(report: PerfReport, options: ConsoleOptions): stri
     )
   }
   for (const scenario of report.scenarios) lines.push(...warnings(scenario, paint))
+  lines.push(...regressions(report, verdict, paint))
   // Passed tests without a scenario are ordinary tests: only the ones that did not pass show.
   for (const test of report.tests.filter(test => test.state !== 'passed')) {
     const label = test.state.padEnd(8)
@@ -125,6 +130,20 @@ function warnings(scenario: ScenarioRecord, paint: Painter): string[] {
     )
   }
   return out
+}
+
+// One line per regressed scenario, with what was compared and how sure the comparison is.
+function regressions(report: PerfReport, verdict: RunVerdict, paint: Painter): string[] {
+  return regressedScenarios(report).map(scenario => {
+    const comparison = scenario.baseline!
+    const [low, high] = comparison.ciPct
+    const text =
+      `${scenario.label} regressed against the baseline: ${comparison.metric} ` +
+      `${formatMs(comparison.before)} → ${formatMs(comparison.after)}, ` +
+      `${formatChange(comparison.changePct)} (95% CI ${formatChange(low)} to ` +
+      `${formatChange(high)}), ${formatP(comparison.pValue)}`
+    return verdict.failOnRegression ? paint.red(`  ✗ ${text}`) : paint.yellow(`  ⚠ ${text}`)
+  })
 }
 
 function totals(report: PerfReport, verdict: RunVerdict, paint: Painter): string {
@@ -196,6 +215,10 @@ function clipMiddle(text: string, width: number): string {
   const head = Math.floor((width - 1) * 0.4)
   const tail = width - 1 - head
   return `${chars.slice(0, head).join('')}…${chars.slice(chars.length - tail).join('')}`
+}
+
+function formatP(p: number): string {
+  return p < 0.0001 ? 'p<0.0001' : `p=${Number(p.toPrecision(2))}`
 }
 
 function firstLine(text: string): string {

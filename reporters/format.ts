@@ -99,6 +99,11 @@ function percent(value: number): number {
   return text >= 100 ? Math.min(Number(value.toFixed(3)), 99.999) : text
 }
 
+/** A change in percent with its sign and one decimal: `+51.0%`, `-3.2%`, `0.0%`. */
+export function formatChange(value: number): string {
+  return `${value > 0 ? '+' : ''}${value.toFixed(1)}%`
+}
+
 /** A count with thousands separators. */
 export function formatCount(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '–'

@@ -18,4 +18,10 @@ export type { PerfReporterOptions, ResolvedReporterOptions } from './options.js'
 export { resolveReporterOptions } from './options.js'
 export { HTML_FILE, JSON_FILE, PerfReporter, PerfReporter as default } from './perf-reporter.js'
 export { isSecretKey, REDACTED, redact, redactText } from './redact.js'
-export { failureSentence, type RunProblems, type RunVerdict, runVerdict } from './verdict.js'
+export {
+  failureSentence,
+  type RunProblems,
+  type RunVerdict,
+  regressedScenarios,
+  runVerdict,
+} from './verdict.js'

@@ -18,6 +18,12 @@ export interface PerfReporterOptions {
   baseline?: string
   /** Print the console summary table. Default true. */
   console?: boolean
+  /**
+   * Fail the run (exit code 1) when a scenario regressed against the baseline. Default: the
+   * `PERF_FAIL_ON_REGRESSION` environment variable (`true` or `false`), else true. Off, the
+   * regressions are still printed and reported.
+   */
+  failOnRegression?: boolean
 }
 
 /** Options with every default filled in. */
@@ -28,9 +34,10 @@ export interface ResolvedReporterOptions {
   html: boolean
   baseline: string | null
   console: boolean
+  failOnRegression: boolean
 }
 
-const KNOWN = ['outputDir', 'title', 'json', 'html', 'baseline', 'console']
+const KNOWN = ['outputDir', 'title', 'json', 'html', 'baseline', 'console', 'failOnRegression']
 
 /** Checks the options once, before the run, and fills defaults. Throws `PerfConfigError`. */
 export function resolveReporterOptions(
@@ -57,7 +64,7 @@ export function resolveReporterOptions(
     }
     return value
   }
-  const flag = (name: 'json' | 'html' | 'console') => {
+  const flag = (name: 'json' | 'html' | 'console' | 'failOnRegression') => {
     const value = options[name]
     if (value === undefined) return true
     if (typeof value !== 'boolean') throw invalidOption(name, value, 'allowed: true or false')
@@ -71,5 +78,18 @@ export function resolveReporterOptions(
     html: flag('html'),
     baseline: text('baseline') ?? (env.PERF_BASELINE?.trim() || null),
     console: flag('console'),
+    failOnRegression:
+      options.failOnRegression === undefined
+        ? (envFlag(env, 'PERF_FAIL_ON_REGRESSION') ?? true)
+        : flag('failOnRegression'),
   }
+}
+
+// An environment variable holds text: `true` or `false`, any case; empty or unset is no value.
+function envFlag(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
+  const value = env[name]?.trim().toLowerCase()
+  if (!value) return undefined
+  if (value === 'true') return true
+  if (value === 'false') return false
+  throw invalidOption(name, env[name], 'allowed: true or false')
 }

@@ -105,12 +105,13 @@ export class PerfReporter implements Reporter {
     const report = redact(built)
     this.report = report
 
-    const beforeWrite = runVerdict(report, { baselineError })
+    const failOnRegression = this.options.failOnRegression
+    const beforeWrite = runVerdict(report, { baselineError, failOnRegression })
     const { files, writeError } = this.write(report, beforeWrite)
     this.files = files
     // The console and the CI summary also say when the report never reached the disk; the
     // page itself was written (or not) before that was known, and needs no such line.
-    const verdict = runVerdict(report, { baselineError, writeError })
+    const verdict = runVerdict(report, { baselineError, writeError, failOnRegression })
     this.print(report, notes, verdict)
     this.appendStepSummary(report, verdict)
     if (baselineError) {
@@ -121,8 +122,8 @@ export class PerfReporter implements Reporter {
           'without one, and the run fails',
       )
     }
-    // Vitest sets the exit code from the tests alone: a baseline that could not be read and a
-    // report CI will not find are the reporter's to fail.
+    // Vitest sets the exit code from the tests alone: a scenario slower than its baseline, a
+    // baseline that could not be read or a report CI will not find are the reporter's to fail.
     if (verdict.reasons.length === 0) return
     process.exitCode = 1
     // Without the summary table, its totals line cannot say why the run failed.

@@ -1,4 +1,4 @@
-import type { PerfReport } from '../src/types.js'
+import type { PerfReport, ScenarioRecord } from '../src/types.js'
 import { reportPassed } from './collect.js'
 
 /** The run's verdict, as the console, the HTML page and the CI summary all state it. */
@@ -7,9 +7,11 @@ export interface RunVerdict {
   passed: boolean
   /**
    * Why the reporter fails the run beyond its scenarios and tests, in words for a summary line
-   * (`the baseline could not be read`); empty when nothing of the kind happened.
+   * (`1 scenario regressed against the baseline`); empty when nothing of the kind happened.
    */
   reasons: string[]
+  /** A regression against the baseline fails the run (`failOnRegression`). */
+  failOnRegression: boolean
 }
 
 /** What the reporter found at the end of the run, besides the report itself. */
@@ -18,19 +20,34 @@ export interface RunProblems {
   baselineError?: string | null
   /** The report files could not be written. */
   writeError?: string | null
+  /** A regressed scenario fails the run. Default true. */
+  failOnRegression?: boolean
 }
 
 /**
  * The verdict of a run: its scenarios and tests, then what the reporter itself fails the run
- * for. A regression check that could not run (an unreadable baseline) and a report that never
- * reached the disk would otherwise pass CI unnoticed.
+ * for. A regression check that could not run (an unreadable baseline) or that found a slower
+ * scenario, and a report that never reached the disk, would otherwise pass CI unnoticed.
  */
 export function runVerdict(report: PerfReport, problems: RunProblems = {}): RunVerdict {
+  const failOnRegression = problems.failOnRegression ?? true
   const reasons: string[] = []
+
+  const regressed = regressedScenarios(report).length
+  if (failOnRegression && regressed > 0) {
+    reasons.push(
+      `${regressed} scenario${regressed === 1 ? '' : 's'} regressed against the baseline`,
+    )
+  }
   if (problems.baselineError) reasons.push('the baseline could not be read')
   if (problems.writeError) reasons.push('the report could not be written')
 
-  return { passed: reportPassed(report) && reasons.length === 0, reasons }
+  return { passed: reportPassed(report) && reasons.length === 0, reasons, failOnRegression }
+}
+
+/** Scenarios whose comparison with the baseline says `regressed`; the other verdicts never fail. */
+export function regressedScenarios(report: PerfReport): ScenarioRecord[] {
+  return report.scenarios.filter(scenario => scenario.baseline?.verdict === 'regressed')
 }
 
 /** `the run fails because A and B`, or '' when the verdict has no reason of its own. */

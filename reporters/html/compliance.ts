@@ -3,6 +3,7 @@ import { scenarioPassed } from '../collect.js'
 import {
   comparatorSymbol,
   findRow,
+  formatChange,
   formatValue,
   measured,
   objectiveColumns,
@@ -71,19 +72,19 @@ function baselineCells(scenario: ScenarioRecord): string {
   const comparison = scenario.baseline
   if (!comparison)
     return '<td class="none">–</td><td class="none">–</td><td class="none">–</td><td class="none">no baseline</td>'
-  const sign = (value: number) => `${value > 0 ? '+' : ''}${value.toFixed(1)}%`
   const verdictClass =
     comparison.verdict === 'regressed'
       ? 'fail'
       : comparison.verdict === 'improved'
         ? 'pass'
         : 'none'
+  const [low, high] = comparison.ciPct.map(formatChange)
   return [
     `<td class="num">${e(formatValue(comparison.before, 'ms'))}</td>`,
     `<td class="num">${e(formatValue(comparison.after, 'ms'))}</td>`,
-    `<td class="num" title="${e(`confidence interval ${sign(comparison.ciPct[0])} to ${sign(comparison.ciPct[1])}`)}">${e(
-      sign(comparison.changePct),
-    )} <span class="muted">[${e(sign(comparison.ciPct[0]))}, ${e(sign(comparison.ciPct[1]))}]</span></td>`,
+    `<td class="num" title="${e(`confidence interval ${low} to ${high}`)}">${e(
+      formatChange(comparison.changePct),
+    )} <span class="muted">[${e(low)}, ${e(high)}]</span></td>`,
     `<td class="${verdictClass}" title="${e(comparison.reason)}">${e(comparison.verdict)}</td>`,
   ].join('')
 }

@@ -5,6 +5,7 @@ import { renderMarkdown } from '../../reporters/markdown.js'
 import { resolveReporterOptions } from '../../reporters/options.js'
 import { runVerdict } from '../../reporters/verdict.js'
 import { PerfConfigError } from '../../src/errors.js'
+import type { BaselineComparison } from '../../src/types.js'
 import { syntheticReport } from './synthetic.js'
 
 function report() {
@@ -21,6 +22,30 @@ function report() {
     state: 'skipped',
   })
   r.summary = { scenarios: 3, passed: 2, failed: 1, skipped: 1 }
+  return r
+}
+
+// A comparison the size of a real regression: +51%, its interval well clear of the tolerance.
+function comparison(verdict: BaselineComparison['verdict']): BaselineComparison {
+  return {
+    scenario: 'GET /api/items/1',
+    metric: 'p50 latency (median of per-second values)',
+    before: 10,
+    after: 15.1,
+    changePct: 51,
+    ciPct: [50, 53],
+    pValue: 0.012,
+    verdict,
+    tolerancePct: 5,
+    reason: 'p50 15.1 ms vs 10 ms baseline',
+  }
+}
+
+// Two scenarios that met every objective, the second compared with the baseline.
+function compared(verdict: BaselineComparison['verdict']) {
+  const r = syntheticReport(2, { seconds: 10 })
+  r.scenarios[0]!.baseline = { ...comparison('unchanged'), changePct: 1, pValue: 0.6 }
+  r.scenarios[1]!.baseline = comparison(verdict)
   return r
 }
 
@@ -115,6 +140,39 @@ describe('renderConsole', () => {
     expect(text).toContain('\u001b[31mFAIL\u001b[39m')
   })
 
+  test('a regression against the baseline gets its own line and fails the totals', () => {
+    const text = renderConsole(compared('regressed'), { color: false })
+    const lines = text.split('\n')
+    expect(lines.filter(line => line.includes('regressed against the baseline:'))).toEqual([
+      '  ✗ GET /api/items/1 regressed against the baseline: p50 latency (median of per-second ' +
+        'values) 10 ms → 15.1 ms, +51.0% (95% CI +50.0% to +53.0%), p=0.012',
+    ])
+    expect(lines).toContain(
+      '  FAIL 2 scenarios, 2 passed, 0 failed; the run fails because 1 scenario regressed ' +
+        'against the baseline',
+    )
+  })
+
+  test('with failOnRegression off a regression is still printed, and the run passes', () => {
+    const r = compared('regressed')
+    const text = renderConsole(r, {
+      color: false,
+      verdict: runVerdict(r, { failOnRegression: false }),
+    })
+    expect(text).toContain('  ⚠ GET /api/items/1 regressed against the baseline: p50 latency')
+    expect(text).toContain('  PASS 2 scenarios, 2 passed, 0 failed\n')
+  })
+
+  test('improved, unchanged and inconclusive comparisons print no line and never fail', () => {
+    for (const verdict of ['improved', 'unchanged', 'inconclusive'] as const) {
+      const r = compared(verdict)
+      expect(runVerdict(r)).toEqual({ passed: true, reasons: [], failOnRegression: true })
+      const text = renderConsole(r, { color: false })
+      expect(text).not.toContain('regressed against the baseline')
+      expect(text).toContain('  PASS 2 scenarios, 2 passed, 0 failed\n')
+    }
+  })
+
   test('an unreadable baseline or an unwritten report fails the totals, which say why', () => {
     const r = syntheticReport(1, { seconds: 10 })
     const unread = runVerdict(r, { baselineError: 'baseline: "old.json": no such file' })
@@ -168,6 +226,17 @@ describe('renderMarkdown', () => {
     expect(markdown).toContain('| verdict | vs baseline |')
     expect(markdown).toMatch(/\| regressed \+20\.0% \|\n/)
   })
+
+  test('a regression fails the heading and says so, unless failOnRegression is off', () => {
+    const r = compared('regressed')
+    const lines = renderMarkdown(r, 'Nightly').split('\n')
+    expect(lines[0]).toBe('## Nightly: ❌ fail')
+    expect(lines).toContain('**The run fails because 1 scenario regressed against the baseline.**')
+
+    const off = renderMarkdown(r, 'Nightly', runVerdict(r, { failOnRegression: false }))
+    expect(off.split('\n')[0]).toBe('## Nightly: ✅ pass')
+    expect(off).not.toContain('The run fails')
+  })
 })
 
 describe('reporter options', () => {
@@ -179,6 +248,7 @@ describe('reporter options', () => {
       html: true,
       baseline: null,
       console: true,
+      failOnRegression: true,
     })
     expect(resolveReporterOptions({}, { PERF_BASELINE: 'old.json' }).baseline).toBe('old.json')
     expect(
@@ -194,7 +264,7 @@ describe('reporter options', () => {
       new PerfConfigError(
         'outputdir',
         'outputdir: unknown option; did you mean outputDir? allowed: outputDir, title, json, ' +
-          'html, baseline, console',
+          'html, baseline, console, failOnRegression',
       ),
     )
     expect(() => resolveReporterOptions({ outDir: 'x' } as never)).toThrow(
@@ -205,6 +275,27 @@ describe('reporter options', () => {
     )
     expect(() => resolveReporterOptions({ outputDir: '' })).toThrow(
       /outputDir: got ""; allowed: a non-empty string/,
+    )
+    expect(() => resolveReporterOptions({ failOnRegression: 'no' as never })).toThrow(
+      new PerfConfigError('failOnRegression', 'failOnRegression: got "no"; allowed: true or false'),
+    )
+  })
+
+  test('failOnRegression: the option, else PERF_FAIL_ON_REGRESSION, else true', () => {
+    const resolve = (options: object, env: NodeJS.ProcessEnv) =>
+      resolveReporterOptions(options, env).failOnRegression
+    expect(resolve({}, {})).toBe(true)
+    expect(resolve({}, { PERF_FAIL_ON_REGRESSION: 'false' })).toBe(false)
+    expect(resolve({}, { PERF_FAIL_ON_REGRESSION: ' FALSE ' })).toBe(false)
+    expect(resolve({}, { PERF_FAIL_ON_REGRESSION: '' })).toBe(true)
+    expect(resolve({ failOnRegression: true }, { PERF_FAIL_ON_REGRESSION: 'false' })).toBe(true)
+    expect(resolve({ failOnRegression: false }, {})).toBe(false)
+    // A wrong value in the environment is named by its variable, the name the user wrote.
+    expect(() => resolve({}, { PERF_FAIL_ON_REGRESSION: 'no' })).toThrow(
+      new PerfConfigError(
+        'PERF_FAIL_ON_REGRESSION',
+        'PERF_FAIL_ON_REGRESSION: got "no"; allowed: true or false',
+      ),
     )
   })
 })

@@ -214,6 +214,29 @@ describe('insights in the report', () => {
     ])
   })
 
+  test('a regression makes the headline FAIL and says why; with failOnRegression off it passes', () => {
+    const report = syntheticReport(2)
+    report.scenarios[1]!.baseline = comparison
+
+    const html = renderHtml(report)
+    expect(html).toContain('<span class="verdict fail" id="verdict">FAIL</span>')
+    expect(html).toContain(
+      '<span id="summary">2 scenarios: 2 passed, 0 failed, 0 skipped; the run fails because ' +
+        '1 scenario regressed against the baseline</span>',
+    )
+    expect(html).toContain('<title>Performance report: fail</title>')
+
+    const off = renderHtml(
+      report,
+      'Performance report',
+      runVerdict(report, { failOnRegression: false }),
+    )
+    expect(off).toContain('<span class="verdict pass" id="verdict">PASS</span>')
+    expect(off).toContain('<span id="summary">2 scenarios: 2 passed, 0 failed, 0 skipped</span>')
+    // the comparison itself is still shown
+    expect(off).toContain('<td class="fail" title="p50 13 ms vs 10 ms baseline">regressed</td>')
+  })
+
   test('an unreadable baseline makes the headline FAIL, as the exit code does', () => {
     const report = syntheticReport(1)
     const html = renderHtml(
