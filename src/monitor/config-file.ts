@@ -106,14 +106,28 @@ async function findInstalledTsx(cwd: string): Promise<TsImport> {
 }
 
 /**
- * A `.js` config with `export` in a project whose package.json does not say `"type":
- * "module"` is read by Node as CommonJS and fails on its first `export` or `import`.
+ * In a project whose package.json does not say `"type": "module"`, Node reads a `.js` config
+ * as CommonJS, which fails on its first `export` or `import`; and tsx compiles a `.ts` config
+ * to CommonJS, whose `require` of an ESM-only package (vitest-perf itself) finds no entry.
  */
 function commonJsHint(file: string, error: unknown): string {
-  if (extname(file) !== '.js' || !(error instanceof SyntaxError)) return ''
-  if (!/\b(export|import)\b/.test(error.message)) return ''
-  return (
-    '; this project loads .js files as CommonJS: name the config .mjs, or set ' +
-    '"type": "module" in its package.json'
-  )
+  const extension = extname(file)
+  if (extension === '.js' && error instanceof SyntaxError) {
+    if (!/\b(export|import)\b/.test(error.message)) return ''
+    return (
+      '; this project loads .js files as CommonJS: name the config .mjs, or set ' +
+      '"type": "module" in its package.json'
+    )
+  }
+  const code = (error as { code?: unknown } | null)?.code
+  if (
+    (extension === '.ts' || extension === '.cts') &&
+    (code === 'ERR_PACKAGE_PATH_NOT_EXPORTED' || code === 'ERR_REQUIRE_ESM')
+  ) {
+    return (
+      '; this project compiles .ts files to CommonJS, which cannot load an ESM-only package ' +
+      'such as vitest-perf: name the config .mts, or set "type": "module" in its package.json'
+    )
+  }
+  return ''
 }
