@@ -1,3 +1,5 @@
+import { errors } from 'undici'
+
 /**
  * The error kinds a failed request is counted under. Statuses outside `expectStatus` count as
  * `status_<code>` (`status_503`); a failed `check` as `check`; anything unrecognised under its
@@ -16,6 +18,8 @@ export const ERROR_KINDS = {
   check: 'check',
   /** The `requests` function returned a request that could not be sent (bad URL, other origin). */
   invalidRequest: 'invalid_request',
+  /** The reply is not HTTP/1.1 (another protocol on the port, or a broken response). */
+  invalidResponse: 'invalid_response',
   /** An error without a code the engine knows. */
   other: 'other',
 } as const
@@ -38,11 +42,27 @@ const BY_CODE: Record<string, string> = {
   EAI_NODATA: ERROR_KINDS.dns,
 }
 
+/** Kinds that say what happened by themselves; the others are worth their first message. */
+const PLAIN_KINDS = new Set<string>([
+  ERROR_KINDS.timeout,
+  ERROR_KINDS.refused,
+  ERROR_KINDS.reset,
+  ERROR_KINDS.dns,
+])
+
 /** The kind a transport error is counted under. */
 export function classifyError(error: unknown): string {
   const code = codeOf(error) ?? codeOf((error as { cause?: unknown } | null)?.cause)
-  if (code === undefined) return ERROR_KINDS.other
-  return BY_CODE[code] ?? code
+  if (code !== undefined) return BY_CODE[code] ?? code
+  // undici 7 means to give a parser error its llhttp code (HPE_...) but looks the code up by
+  // number in a table keyed by name, so the error arrives with none.
+  if (error instanceof errors.HTTPParserError) return ERROR_KINDS.invalidResponse
+  return ERROR_KINDS.other
+}
+
+/** Whether a transport error's kind says what happened without the error's message. */
+export function isPlainKind(kind: string): boolean {
+  return PLAIN_KINDS.has(kind)
 }
 
 /** The error kind of an unexpected status. */

@@ -3,7 +3,13 @@ import { evaluate } from '../slo/index.js'
 import { Recorder } from '../stats/recorder.js'
 import { buildResult, summarizeWindow } from '../stats/result.js'
 import type { LoadResult } from '../types.js'
-import { classifyError, ERROR_KINDS, RequestTimeoutError, statusKind } from './classify.js'
+import {
+  classifyError,
+  ERROR_KINDS,
+  isPlainKind,
+  RequestTimeoutError,
+  statusKind,
+} from './classify.js'
 import { Connection } from './connection.js'
 import type { Exchange, ExchangeOwner } from './exchange.js'
 import { RequestSource } from './source.js'
@@ -38,6 +44,8 @@ export abstract class Engine implements ExchangeOwner {
 
   private readonly startedAt: Date
   private readonly timedOut = new WeakSet<Exchange>()
+  /** Error kinds whose first message was logged. */
+  private readonly explained = new Set<string>()
   private readonly timers: Array<ReturnType<typeof setTimeout>> = []
   private tickTimer: ReturnType<typeof setTimeout> | undefined
   private emitted = 0
@@ -104,9 +112,10 @@ export abstract class Engine implements ExchangeOwner {
   failed(exchange: Exchange, error: Error, now: number) {
     if (this.stopped) return
     if (exchange.measured) {
-      const timedOut = this.timedOut.has(exchange)
-      this.recorder.error(this.clamp(now), timedOut ? ERROR_KINDS.timeout : classifyError(error))
+      const kind = this.timedOut.has(exchange) ? ERROR_KINDS.timeout : classifyError(error)
+      this.recorder.error(this.clamp(now), kind)
       this.recorder.bytes += exchange.bytes
+      this.explain(kind, error)
     }
     this.timedOut.delete(exchange)
     this.release(exchange, now)
@@ -176,6 +185,15 @@ export abstract class Engine implements ExchangeOwner {
     Promise.all(this.connections.map(connection => connection.destroy())).then(() =>
       this.finish?.(result),
     )
+  }
+
+  // A result counts errors by kind only. When the kind does not say what happened (`other`,
+  // `invalid_response`, a code the engine has no word for), the first error of that kind in the
+  // run is logged with its message, so the reason is not lost.
+  private explain(kind: string, error: Error) {
+    if (isPlainKind(kind) || this.explained.has(kind)) return
+    this.explained.add(kind)
+    logger().warn(`requests failed as ${kind}`, { message: error.message })
   }
 
   // Measured requests that have no outcome yet: on their way, or waiting for a connection.

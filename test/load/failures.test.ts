@@ -1,11 +1,14 @@
 // Tests that judge timing get `retry: 2`: on a busy 2-core machine a run can be starved of CPU
 // (the test server shares the process), and a retry separates that from a real fault.
+import { errors } from 'undici'
 import { describe, expect, it } from 'vitest'
+import { createLogger, logger, setLogger } from '../../src/config/logger.js'
 import { classifyError, RequestTimeoutError } from '../../src/load/classify.js'
 import { runLoad } from '../../src/load/index.js'
 import {
   closedPort,
   startResetServer,
+  startServer,
   startSilentServer,
   startStatusServer,
 } from '../support/servers.js'
@@ -83,6 +86,24 @@ describe('a misbehaving target is counted, never thrown, and the run ends on tim
     }
   })
 
+  it("a reply that is not HTTP counts as invalid_response, and undici's message is logged once", async () => {
+    // Another protocol on the port: an SSH banner instead of a status line.
+    const server = await startServer(req => req.socket.end('SSH-2.0-OpenSSH_9.6\r\n'))
+    const previous = logger()
+    const lines: string[] = []
+    setLogger(createLogger('warn', line => lines.push(line)))
+    try {
+      const result = await runLoad({ url: server.url, iterations: 5, connections: 1 })
+      expect(result.errors).toEqual({ invalid_response: 5 })
+      expect(lines).toEqual([
+        '[vitest-perf] warn requests failed as invalid_response {"message":"Response does not match the HTTP/1.1 protocol (Expected HTTP/, RTSP/ or ICE/)"}',
+      ])
+    } finally {
+      setLogger(previous)
+      await server.close()
+    }
+  })
+
   it('the open model counts the same kinds', { retry: 2 }, async () => {
     const port = await closedPort()
     const result = await runLoad({ url: port.url, rate: 100, duration: 1000 })
@@ -102,6 +123,9 @@ describe('a misbehaving target is counted, never thrown, and the run ends on tim
       'ECONNREFUSED',
     )
     expect(classifyError(coded('EHOSTUNREACH'))).toBe('EHOSTUNREACH')
+    expect(classifyError(new errors.HTTPParserError('Response does not match', undefined))).toBe(
+      'invalid_response',
+    )
     expect(classifyError(new Error('plain'))).toBe('other')
   })
 })
