@@ -1,5 +1,5 @@
 import type { PerfReport, ScenarioRecord } from '../src/types.js'
-import { reportPassed } from './collect.js'
+import { reportPassed, scenarioPassed } from './collect.js'
 
 /** The run's verdict, as the console, the HTML page and the CI summary all state it. */
 export interface RunVerdict {
@@ -37,6 +37,17 @@ export function runVerdict(report: PerfReport, problems: RunProblems = {}): RunV
   if (failOnRegression && regressed > 0) {
     reasons.push(
       `${regressed} scenario${regressed === 1 ? '' : 's'} regressed against the baseline`,
+    )
+  }
+  // A test that passed with a missed objective recorded (by a scenario's `objectives`, with no
+  // matcher asserting it) is a failed scenario in every headline: the exit code says the same.
+  const unasserted = report.scenarios.filter(
+    scenario => scenario.state === 'passed' && !scenarioPassed(scenario),
+  ).length
+  if (unasserted > 0) {
+    reasons.push(
+      `${unasserted} scenario${unasserted === 1 ? '' : 's'} missed an objective its passing test ` +
+        'did not assert',
     )
   }
   if (problems.baselineError) reasons.push('the baseline could not be read')

@@ -86,3 +86,16 @@ test('a report that cannot be written fails the run, after the console summary',
   )
   expect(run.stdout).not.toMatch(/\bPASS\b/)
 })
+
+test('a passing test whose scenario missed a recorded objective fails the run, saying so', async () => {
+  // "write" records p95 <= 10 ms against a 40 ms median; nothing asserts it, so the test passes.
+  const run = await runFixture(['alpha', '-t', 'two scenarios in one test'], {
+    FIXTURE_OUT: join(dir, 'unasserted'),
+    NO_COLOR: '1',
+  })
+  expect(run.code).toBe(1)
+  expect(run.stdout).toMatch(/Tests {2}1 passed \| 3 skipped/)
+  expect(run.stdout).toContain(
+    'FAIL 2 scenarios, 1 passed, 1 failed, 3 tests skipped; the run fails because 1 scenario missed an objective its passing test did not assert',
+  )
+})
