@@ -33,13 +33,20 @@ const CLIENT_HEADERS = new Set(['transfer-encoding', 'keep-alive', 'upgrade', 'e
 export const requestKeys: readonly string[] = REQUEST_KEYS
 
 /**
+ * The base relative paths resolve against: none, a URL, or the error of a base URL from the
+ * environment that is not one. That error is thrown only when a relative path needs the base:
+ * a stray `PERF_BASE_URL` must not fail scenarios whose URLs are all absolute.
+ */
+export type BaseUrl = URL | PerfConfigError | undefined
+
+/**
  * Checks one request (merged over the scenario's defaults) and prepares it. `where` names it in
  * messages (`url`, `requests[2]`); `base` resolves relative paths. Throws `PerfConfigError`.
  */
 export function prepareRequest(
   spec: RequestSpec,
   defaults: RequestSpec,
-  base: URL | undefined,
+  base: BaseUrl,
   where: string,
 ): PreparedRequest {
   const prefix = where ? `${where}.` : ''
@@ -77,7 +84,7 @@ export function prepareRequest(
 }
 
 /** An absolute http(s) URL, or a path resolved against `base`. */
-export function resolveUrl(value: unknown, base: URL | undefined, option: string): URL {
+export function resolveUrl(value: unknown, base: BaseUrl, option: string): URL {
   if (value === undefined) {
     throw new PerfConfigError(
       option,
@@ -89,6 +96,7 @@ export function resolveUrl(value: unknown, base: URL | undefined, option: string
   }
   const text = value.trim()
   const absolute = /^[a-z][a-z0-9+.-]*:/i.test(text)
+  if (!absolute && base instanceof PerfConfigError) throw base
   if (!absolute && base === undefined) {
     throw invalidOption(
       option,

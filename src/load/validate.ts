@@ -10,7 +10,7 @@ import type { ObjectiveRow } from '../slo/index.js'
 import { resolveObjectiveRow } from '../slo/index.js'
 import type { ResultTarget } from '../types.js'
 import { redactPath, redactUrl } from './redact.js'
-import type { PreparedRequest } from './request.js'
+import type { BaseUrl, PreparedRequest } from './request.js'
 import { parseBaseUrl, prepareRequest, requestKeyProblem, requestKeys } from './request.js'
 import { closestName } from './suggest.js'
 import type { Check, ProgressEntry, RequestSpec, Scenario } from './types.js'
@@ -77,7 +77,7 @@ export interface ResolvedScenario {
   /** Scenario-level request fields that entries fall back to. */
   defaults: RequestSpec
   /** Base for relative paths, if any. */
-  base: URL | undefined
+  base: BaseUrl
   timeoutMs: number
   expectStatus: (status: number) => boolean
   check: Check | null
@@ -273,16 +273,23 @@ function optionalName(value: unknown): string | undefined {
   return value
 }
 
-function baseUrlOf(value: unknown): URL | undefined {
+function baseUrlOf(value: unknown): BaseUrl {
   if (value !== undefined) return parseBaseUrl(value, 'baseUrl')
   const fromEnv = envBaseUrl()
-  return fromEnv === undefined ? undefined : parseBaseUrl(fromEnv, 'PERF_BASE_URL')
+  if (fromEnv === undefined) return undefined
+  try {
+    return parseBaseUrl(fromEnv, 'PERF_BASE_URL')
+  } catch (error) {
+    // Thrown by the first relative path that needs it, if any does.
+    if (error instanceof PerfConfigError) return error
+    throw error
+  }
 }
 
 function requestsOf(
   scenario: Scenario,
   defaults: RequestSpec,
-  base: URL | undefined,
+  base: BaseUrl,
 ): { requests: PreparedRequest[]; requestFn: ((index: number) => RequestSpec) | null } {
   const list = scenario.requests
   if (list === undefined) {
@@ -320,7 +327,7 @@ function requestsOf(
 function entryOf(
   spec: unknown,
   defaults: RequestSpec,
-  base: URL | undefined,
+  base: BaseUrl,
   where: string,
 ): PreparedRequest {
   if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) {

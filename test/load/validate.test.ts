@@ -63,6 +63,23 @@ describe('validateScenario rejects bad input before anything is sent', () => {
     expect(fromEnv.label).toBe('GET /health')
   })
 
+  it('leaves a PERF_BASE_URL that is not a URL alone until a relative path needs it', () => {
+    process.env.PERF_BASE_URL = 'staging.example.com'
+    // Absolute URLs, or a baseUrl option: the variable plays no part.
+    expect(validateScenario({ url: 'http://127.0.0.1:8080/ok' }).origin).toBe(
+      'http://127.0.0.1:8080',
+    )
+    expect(validateScenario({ url: '/ok', baseUrl: 'http://127.0.0.1:8081' }).origin).toBe(
+      'http://127.0.0.1:8081',
+    )
+    // A relative path would resolve against it: the variable is named, as before.
+    const error = rejection({ url: '/ok' })
+    expect(error.option).toBe('PERF_BASE_URL')
+    expect(error.message).toBe(
+      'PERF_BASE_URL: got "staging.example.com"; allowed: an absolute http(s) URL like http://localhost:3000',
+    )
+  })
+
   it('the default label keeps the path and query but not the values of secret parameters', () => {
     const scenario = validateScenario({
       url: 'http://user:pass@127.0.0.1:8080/ok?api_key=SEKRET1&token=SEKRET2&page=2',
