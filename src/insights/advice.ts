@@ -140,9 +140,16 @@ function latencyKnee(result: LoadResult): Advice | null {
   }
 }
 
+/**
+ * Fewest CPU samples that say a service is CPU-bound: one or two cover a run too short to
+ * tell a busy service from the start-up of the run itself.
+ */
+const MIN_CPU_SAMPLES = 3
+
 function cpuCritical(result: LoadResult): Advice | null {
   const cpu = result.host?.cpu
   if (cpu?.level !== 'critical') return null
+  if (cpu.samples !== undefined && cpu.samples < MIN_CPU_SAMPLES) return null
   const generator = result.host?.saturated
     ? ' The generator was saturated too, so part of this load is its own.'
     : ''

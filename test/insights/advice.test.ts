@@ -132,6 +132,15 @@ describe('advise', () => {
     expect(
       advise(resultFrom(steady(10), { host: host([], { cpu: judgement(75, 'warning') }) })),
     ).toEqual([])
+    // Two samples (a run of a second or so) are too few to call the service CPU-bound.
+    const brief = (samples: number) =>
+      advise(
+        resultFrom(steady(10), {
+          host: host([], { cpu: { ...judgement(93, 'critical'), samples } }),
+        }),
+      ).map(a => a.rule)
+    expect(brief(2)).toEqual([])
+    expect(brief(3)).toEqual(['service-cpu-critical'])
   })
 
   it('flags memory rising steadily through a soak, with slope, R² and time to critical', () => {
