@@ -14,6 +14,21 @@ describe('measure() inside a test', () => {
     expect(result).toMeetP99(1_000)
   })
 
+  it('stops before the test times out, keeps what it measured, and fails the test saying why', {
+    timeout: 1000,
+  }, async ({ task }) => {
+    const run = measure(() => new Promise(resolve => setTimeout(resolve, 5)), {
+      name: 'slow',
+      duration: '5s',
+    })
+    await expect(run).rejects.toThrow(
+      /^slow: stopped after [\d.]+ ms, before the test's 1 s timeout/,
+    )
+    const [result] = task.meta.perf?.results ?? []
+    expect(result?.label).toBe('slow')
+    expect(result?.requests.total).toBeGreaterThan(0)
+  })
+
   perfTest('is a perfTest fixture too, bound to its test', async ({ measure, task }) => {
     let calls = 0
     const result = await measure(() => calls++, { name: 'count', iterations: 20 })
