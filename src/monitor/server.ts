@@ -356,7 +356,8 @@ export class MonitorServer {
   }
 
   /** With a token set, every route but `/health` and the page needs it, as
-   * `Authorization: Bearer <token>` or `?token=` (browsers cannot set WebSocket headers).
+   * `Authorization: Bearer <token>` or `?token=` (browsers cannot set WebSocket headers), and
+   * no wrong token beside it.
    * Without one, only requests addressed to a loopback name from a loopback page are served. */
   private async authorize(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const token = this.source.options.token
@@ -369,20 +370,26 @@ export class MonitorServer {
     if (path === '/health' || path === '/') return
 
     if (this.hasToken(request)) return
-    await reply.code(401).header('www-authenticate', 'Bearer').send({
-      error: 'Unauthorized',
-      message: 'this monitor needs its token: Authorization: Bearer <MONITOR_TOKEN> or ?token=',
-    })
+    const message = presentedTokens(request).length
+      ? 'a token this request gives is not MONITOR_TOKEN; every token given (the Bearer ' +
+        'header and each ?token=) must be right'
+      : 'this monitor needs its token: Authorization: Bearer <MONITOR_TOKEN> or ?token='
+    await reply
+      .code(401)
+      .header('www-authenticate', 'Bearer')
+      .send({ error: 'Unauthorized', message })
   }
 
-  /** True when no token is set, or the request carries it (header or `?token=`). */
+  /**
+   * True when no token is set, or the request presents at least one token and every token it
+   * presents is the right one. A right header does not excuse a wrong `?token=`, nor the other
+   * way round: which of two tokens wins would otherwise depend on where each was given.
+   */
   private hasToken(request: FastifyRequest): boolean {
     const token = this.source.options.token
     if (!token) return true
-    // The scheme is case-insensitive (RFC 7235, section 2.1): `bearer` is `Bearer`.
-    const bearer = /^bearer +(.+)$/i.exec(request.headers.authorization ?? '')
-    const given = bearer ? bearer[1] : new URL(request.url, 'http://x').searchParams.get('token')
-    return Boolean(given && sameSecret(given, token))
+    const given = presentedTokens(request)
+    return given.length > 0 && given.every(value => sameSecret(value, token))
   }
 
   private onError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
@@ -478,6 +485,18 @@ function strictQuery(properties: Record<string, object>) {
     properties: { ...properties, ...tokenProperty },
     additionalProperties: false,
   }
+}
+
+/**
+ * The tokens a request presents: the `Authorization: Bearer` header's and every `?token=`.
+ * The scheme is case-insensitive (RFC 7235, section 2.1): `bearer` is `Bearer`. A header with
+ * another scheme (a proxy's Basic credentials, say) is not a monitor token and is left out.
+ */
+function presentedTokens(request: FastifyRequest): string[] {
+  const given = new URL(request.url, 'http://x').searchParams.getAll('token')
+  const bearer = /^bearer +(.+)$/i.exec(request.headers.authorization ?? '')
+  if (bearer) given.push(bearer[1] as string)
+  return given
 }
 
 function sameSecret(given: string, expected: string): boolean {

@@ -301,4 +301,30 @@ describe('monitor API with a token', () => {
     expect(await status(`Basic ${TOKEN}`)).toBe(401)
     expect(await status(TOKEN)).toBe(401)
   })
+
+  it('lets a request in only when every token it gives is right, header and query alike', async () => {
+    const get = (query: string, authorization?: string) =>
+      getJson(base, `/api/alerts/active${query}`, authorization ? { authorization } : {})
+
+    const rightHeaderWrongQuery = await get('?token=not-the-token', `Bearer ${TOKEN}`)
+    expect(rightHeaderWrongQuery.status).toBe(401)
+    expect(rightHeaderWrongQuery.body.message).toMatch(/every token given .* must be right/)
+    expect((await get(`?token=${TOKEN}`, 'Bearer not-the-token')).status).toBe(401)
+    expect((await get('?token=', `Bearer ${TOKEN}`)).status).toBe(401)
+
+    expect((await get(`?token=${TOKEN}`, `Bearer ${TOKEN}`)).status).toBe(200)
+    expect((await get('', `Bearer ${TOKEN}`)).status).toBe(200)
+    expect((await get(`?token=${TOKEN}`)).status).toBe(200)
+    // Another scheme (a proxy's Basic credentials) is not a monitor token: it neither lets the
+    // request in nor keeps a right ?token= out.
+    expect((await get(`?token=${TOKEN}`, 'Basic dXNlcjpwYXNz')).status).toBe(200)
+
+    // /health gives its full answer by the same rule.
+    const health = (query: string) =>
+      getJson(base, `/health${query}`, { authorization: `Bearer ${TOKEN}` })
+    expect(Array.isArray((await health('')).body.problems)).toBe(true)
+    const limited = await health('?token=not-the-token')
+    expect(limited.status).toBe(200)
+    expect(typeof limited.body.problems).toBe('number')
+  })
 })
