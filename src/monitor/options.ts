@@ -3,7 +3,8 @@ import { envBaseUrl, loadEnv } from '../config/env.js'
 import { invalidOption, PerfConfigError } from '../errors.js'
 import { fractionMistake } from '../slo/format.js'
 import { validateLevels } from '../slo/levels.js'
-import { MAX_TIMER_MS, rejectUnknownKeys, resolveAlertConfig } from './alerts/config.js'
+import { rejectUnknownKeys, resolveAlertConfig } from './alerts/config.js'
+import { MAX_TIMER_MS } from './alerts/limits.js'
 import { COLLECTOR_NAME } from './collectors.js'
 import type {
   Collector,

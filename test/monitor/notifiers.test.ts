@@ -8,7 +8,9 @@ import { createLogger, setLogger } from '../../src/config/logger.js'
 import { PerfConfigError } from '../../src/errors.js'
 import type { AlertNotification, AlertRecord } from '../../src/monitor/alerts/index.js'
 import { createAlertManager } from '../../src/monitor/alerts/index.js'
+import type { NotifierSetup } from '../../src/monitor/notifiers/index.js'
 import {
+  checkNotifier,
   createNotifier,
   createNotifiers,
   createPagerDutyNotifier,
@@ -694,5 +696,44 @@ describe('configuration from the environment', () => {
     ).toThrow(/^ALERT_NOTIFY_TIMEOUT_MS: got 90000000/)
     // A setup written by hand keeps its own option names.
     expect(() => createNotifier({ kind: 'slack', webhookUrl: 'x' })).toThrow(/^webhookUrl: /)
+  })
+})
+
+describe('configured notifiers', () => {
+  it('names a mistake under the path the config was given at', () => {
+    const at = 'alerts.notifiers[2]'
+    const check = (config: Record<string, unknown>) => () =>
+      checkNotifier(config as unknown as NotifierSetup, at)
+    expect(check({ kind: 'slack' })).toThrow(
+      /^alerts\.notifiers\[2\]\.webhookUrl: got undefined; allowed: an http/,
+    )
+    expect(check({ kind: 'pagerduty', routingKey: ROUTING_KEY, url: 'ftp://x' })).toThrow(
+      /^alerts\.notifiers\[2\]\.url: /,
+    )
+    expect(check({ kind: 'webhook', url: 'https://h.example/', retries: -1 })).toThrow(
+      /^alerts\.notifiers\[2\]\.retries: got -1; allowed: an integer, 0 or more$/,
+    )
+    expect(check({ kind: 'teams' })).toThrow(/^alerts\.notifiers\[2\]\.kind: got "teams"/)
+    expect(check({ kind: 'slack', webhookUrl: 'https://hooks.slack.com/x' })).not.toThrow()
+
+    const error = (() => {
+      try {
+        check({ kind: 'slack', timeoutMs: 1e12, webhookUrl: 'https://hooks.slack.com/x' })()
+      } catch (caught) {
+        return caught
+      }
+    })()
+    expect(error).toBeInstanceOf(PerfConfigError)
+    expect((error as PerfConfigError).option).toBe('alerts.notifiers[2].timeoutMs')
+  })
+
+  it('refuses a header value that is not a string without showing any value', () => {
+    const headers = { authorization: 'Bearer t0ken-secret', 'x-retry': 3 }
+    const attempt = () =>
+      createWebhookNotifier({ url: 'https://h.example/', headers: headers as never })
+    expect(attempt).toThrow(/^headers\.x-retry: got a number; allowed: a string$/)
+    expect(() =>
+      createWebhookNotifier({ url: 'https://h.example/', headers: 'Bearer t0ken-secret' as never }),
+    ).toThrow(/^headers: got a string; allowed: an object of header names to string values$/)
   })
 })

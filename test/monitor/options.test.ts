@@ -173,6 +173,71 @@ describe('resolveMonitorOptions', () => {
     ).toThrow(/comparator/)
   })
 
+  it('names every value error of a configured notifier by its path', () => {
+    const notifier = (config: Record<string, unknown>) => () =>
+      resolve({ alerts: { notifiers: [config as never] } })
+    const slack = { kind: 'slack', webhookUrl: 'https://hooks.example/T0/secret' }
+    const pagerduty = { kind: 'pagerduty', routingKey: 'key-1234' }
+    const webhook = { kind: 'webhook', url: 'https://hook.example/' }
+    const cases: Array<[Record<string, unknown>, string, RegExp]> = [
+      [{ kind: 'slack' }, 'webhookUrl', /^got undefined; allowed: an http:\/\/ or https:\/\/ URL$/],
+      [{ ...slack, webhookUrl: 'hooks.example/T0/secret' }, 'webhookUrl', /not an http\(s\) URL/],
+      [{ kind: 'pagerduty' }, 'routingKey', /^got undefined; allowed: the integration key/],
+      [{ ...pagerduty, url: 'ftp://events.example/' }, 'url', /allowed: an http:\/\/ or/],
+      [{ ...pagerduty, source: '' }, 'source', /^got ""; allowed: a non-empty string/],
+      [{ kind: 'webhook' }, 'url', /^got undefined; allowed: an http/],
+      [{ ...webhook, headers: 'Bearer t0ken' }, 'headers', /^got a string; allowed: an object/],
+      [{ ...webhook, headers: { authorization: 42 } }, 'headers.authorization', /^got a number/],
+      [{ ...slack, timeoutMs: 0 }, 'timeoutMs', /^got 0; allowed: a number of ms from 1 to/],
+      [{ ...slack, retries: 1.5 }, 'retries', /^got 1\.5; allowed: an integer, 0 or more$/],
+      [{ ...slack, queueSize: 0 }, 'queueSize', /^got 0; allowed: an integer, 1 or more$/],
+      [{ ...slack, minSeverity: 'P1' }, 'minSeverity', /^got "P1"; allowed: critical, high/],
+      [{ ...slack, name: '' }, 'name', /^got ""; allowed: a non-empty string$/],
+    ]
+    for (const [config, key, allowed] of cases) {
+      const error = errorOf(notifier(config))
+      const option = `alerts.notifiers[0].${key}`
+      expect(error.option).toBe(option)
+      expect(error.message.startsWith(`${option}: `)).toBe(true)
+      expect(error.message.slice(option.length + 2)).toMatch(allowed)
+      // Secrets are never quoted back.
+      expect(error.message).not.toMatch(/secret|t0ken/)
+    }
+    // The index is the notifier's own.
+    expect(
+      errorOf(() =>
+        resolve({ alerts: { notifiers: [slack as never, { kind: 'slack' } as never] } }),
+      ).option,
+    ).toBe('alerts.notifiers[1].webhookUrl')
+  })
+
+  it('suggests the option an unknown notifier key means, and lists only documented ones', () => {
+    const error = errorOf(() =>
+      resolve({
+        alerts: {
+          notifiers: [
+            { kind: 'pagerduty', routingKey: 'key-1234', eventsUrl: 'https://x.example/' } as never,
+          ],
+        },
+      }),
+    )
+    expect(error.message).toBe(
+      'alerts.notifiers[0].eventsUrl: unknown option; did you mean url? allowed: routingKey, ' +
+        'url, source, kind, name, minSeverity, timeoutMs, retries, backoffMs, maxBackoffMs, ' +
+        'maxRetryAfterMs, queueSize',
+    )
+    // The jitter source is for code and tests (createNotifier), not a config option.
+    const random = errorOf(() =>
+      resolve({
+        alerts: {
+          notifiers: [{ kind: 'webhook', url: 'https://h.example/', random: () => 0 } as never],
+        },
+      }),
+    )
+    expect(random.option).toBe('alerts.notifiers[0].random')
+    expect(random.message).not.toMatch(/allowed: .*random/)
+  })
+
   it('refuses an unknown key at every level, naming its full path and the nearest name', () => {
     const endpoint = { name: 'api', url: 'http://127.0.0.1:1/' }
     const rule = P95_RULE

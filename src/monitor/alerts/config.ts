@@ -2,6 +2,8 @@ import { describe, invalidOption, PerfConfigError } from '../../errors.js'
 import { closestName } from '../../load/suggest.js'
 import { validateLevels } from '../../slo/levels.js'
 import type { LevelThresholds } from '../../types.js'
+import type { NotifierSetup } from '../notifiers/create.js'
+import { checkNotifier } from '../notifiers/create.js'
 import type { Notifier } from '../notifiers/types.js'
 import type { AlertOptions, AlertRule, AlertSeverity, LeveledResource } from '../types.js'
 import { SEVERITIES } from './types.js'
@@ -76,13 +78,6 @@ export const BUILT_IN_RULES = [
 
 const FOUR_HOURS_MS = 4 * 60 * 60 * 1000
 
-/**
- * The longest duration an option that ends up in a timer may take: 24 hours. Node clamps a
- * timer above 2^31 - 1 ms (about 24.8 days) to 1 ms, so an unbounded value would fire at once,
- * again and again, instead of waiting.
- */
-export const MAX_TIMER_MS = 24 * 60 * 60 * 1000
-
 const ALERT_KEYS = ['rules', 'defaultRules', 'forMs', 'repeatIntervalMs', 'notifiers'] as const
 const RULE_KEYS = [
   'name',
@@ -117,15 +112,12 @@ const NOTIFIER_OPTION_KEYS = [
   'maxBackoffMs',
   'maxRetryAfterMs',
   'queueSize',
-  'random',
 ] as const
 const NOTIFIER_KEYS: Record<(typeof NOTIFIER_KINDS)[number], readonly string[]> = {
   slack: ['webhookUrl', ...NOTIFIER_OPTION_KEYS],
   pagerduty: ['routingKey', 'url', 'source', ...NOTIFIER_OPTION_KEYS],
   webhook: ['url', 'headers', ...NOTIFIER_OPTION_KEYS],
 }
-/** Notifier options that end up in a timer (the request timeout, the backoff sleeps). */
-const NOTIFIER_DURATIONS = ['timeoutMs', 'backoffMs', 'maxBackoffMs', 'maxRetryAfterMs'] as const
 
 /**
  * Fills defaults and checks every alert option before any rule runs. Throws
@@ -169,7 +161,7 @@ export function rejectUnknownKeys(value: object, known: readonly string[], at: s
   for (const key of Object.keys(value)) {
     if (known.includes(key)) continue
     const option = at ? `${at}.${key}` : key
-    const guess = closestName(key, known)
+    const guess = nearestName(key, known)
     throw new PerfConfigError(
       option,
       `${option}: unknown option; ${guess ? `did you mean ${guess}? ` : ''}allowed: ${known.join(', ')}`,
@@ -178,8 +170,9 @@ export function rejectUnknownKeys(value: object, known: readonly string[], at: s
 }
 
 /**
- * Checks what the notifiers themselves cannot name in full: the kind, unknown keys, and the
- * durations that end up in timers. The rest (URLs, keys, retries) the notifiers check.
+ * Checks each notifier config: its kind and keys here, then its values as `createNotifier`
+ * checks them (URLs, keys, durations, retries), every mistake named under its path
+ * (`alerts.notifiers[0].webhookUrl`).
  */
 function checkNotifiers(notifiers: unknown): void {
   if (!Array.isArray(notifiers)) {
@@ -201,11 +194,7 @@ function checkNotifiers(notifiers: unknown): void {
       )
     }
     rejectUnknownKeys(config, NOTIFIER_KEYS[kind], at)
-    for (const key of NOTIFIER_DURATIONS) {
-      if (config[key] !== undefined) {
-        timerDuration(config[key], `${at}.${key}`, key === 'timeoutMs' ? 1 : 0)
-      }
-    }
+    checkNotifier(config as unknown as NotifierSetup, at)
   })
 }
 
@@ -300,18 +289,6 @@ function nonNegative(value: number, option: string): number {
   return value
 }
 
-/** A duration that ends up in a timer: `min` to `MAX_TIMER_MS`. */
-function timerDuration(value: unknown, option: string, min: number): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > MAX_TIMER_MS) {
-    throw invalidOption(
-      option,
-      value,
-      `allowed: a number of ms from ${min} to ${MAX_TIMER_MS} (24 h)`,
-    )
-  }
-  return value
-}
-
 function percent(value: number, option: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 100) {
     throw invalidOption(option, value, 'allowed: a percent from 0 to 100')
@@ -323,4 +300,21 @@ function text(value: unknown, option: string): void {
   if (typeof value !== 'string' || value.trim() === '') {
     throw invalidOption(option, value, 'allowed: a non-empty string')
   }
+}
+
+/**
+ * The known name a mistyped one means: a typo of it (`closestName`), or else the one known name
+ * of 3 or more characters it begins or ends with: `eventsUrl` for `url`, a longer name for the
+ * same thing that is too many edits away to count as a typo.
+ */
+function nearestName(name: string, known: readonly string[]): string | undefined {
+  const typo = closestName(name, known)
+  if (typo) return typo
+  const given = name.toLowerCase()
+  const fits = known.filter(candidate => {
+    const part = candidate.toLowerCase()
+    if (part.length < 3 || part.length >= given.length) return false
+    return given.startsWith(part) || given.endsWith(part)
+  })
+  return fits.length === 1 ? fits[0] : undefined
 }

@@ -26,8 +26,27 @@ export function createNotifier(config: NotifierSetup): Notifier {
     if (!(error instanceof PerfConfigError)) throw error
     const name = names[error.option]
     if (name === undefined) throw error
-    throw new PerfConfigError(name, `${name}${error.message.slice(error.option.length)}`)
+    throw renamed(error, name)
   }
+}
+
+/**
+ * Checks a notifier config the way `createNotifier` does, naming a mistake under `at`, where
+ * the user wrote the config: `alerts.notifiers[0].webhookUrl`, not `webhookUrl`. A notifier
+ * holds nothing open until it first sends, so the one built here is simply dropped.
+ */
+export function checkNotifier(config: NotifierSetup, at: string): void {
+  try {
+    build(config)
+  } catch (error) {
+    if (!(error instanceof PerfConfigError)) throw error
+    throw renamed(error, `${at}.${error.option}`)
+  }
+}
+
+/** The same mistake under another name; the message starts with the option it names. */
+function renamed(error: PerfConfigError, option: string): PerfConfigError {
+  return new PerfConfigError(option, `${option}${error.message.slice(error.option.length)}`)
 }
 
 function build(config: NotifierSetup): Notifier {
@@ -40,7 +59,7 @@ function build(config: NotifierSetup): Notifier {
       return createWebhookNotifier(config)
     default:
       throw invalidOption(
-        'alerts.notifiers[].kind',
+        'kind',
         (config as { kind?: unknown }).kind,
         "allowed: 'slack', 'pagerduty' or 'webhook'",
       )

@@ -1,5 +1,5 @@
 export type { NotifierSetup } from './create.js'
-export { createNotifier, createNotifiers, notifiersFromEnv } from './create.js'
+export { checkNotifier, createNotifier, createNotifiers, notifiersFromEnv } from './create.js'
 export type { PagerDutyEvent } from './pagerduty.js'
 export {
   createPagerDutyNotifier,

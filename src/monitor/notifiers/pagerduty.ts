@@ -96,6 +96,9 @@ export function createPagerDutyNotifier(
     throw invalidOption('routingKey', given, 'allowed: the integration key of a PagerDuty service')
   }
   requireUrl(url, 'url')
+  if (typeof source !== 'string' || !source.trim()) {
+    throw invalidOption('source', source, "allowed: a non-empty string (default the host's name)")
+  }
   return new QueuedNotifier(
     {
       kind: 'pagerduty',

@@ -3,7 +3,7 @@ import type { Dispatcher } from 'undici'
 import { Agent, request } from 'undici'
 import { logger } from '../../config/logger.js'
 import { invalidOption } from '../../errors.js'
-import { MAX_TIMER_MS } from '../alerts/config.js'
+import { MAX_TIMER_MS } from '../alerts/limits.js'
 import type { AlertNotification } from '../alerts/types.js'
 import { SEVERITIES } from '../alerts/types.js'
 import type { AlertSeverity } from '../types.js'
@@ -58,7 +58,9 @@ export class QueuedNotifier implements Notifier {
   readonly #spec: DeliverySpec
   readonly #options: Required<Omit<NotifierOptions, 'name'>>
   readonly #redact: (text: string) => string
-  readonly #agent: Agent
+  /** Made on the first send, so building a notifier opens nothing (the option checks build
+   * one and drop it). */
+  #agent: Agent | undefined
   readonly #stop = new AbortController()
   readonly #queue: AlertNotification[] = []
   #running: Promise<void> | undefined
@@ -71,7 +73,6 @@ export class QueuedNotifier implements Notifier {
     this.kind = spec.kind
     this.name = options.name ?? spec.kind
     this.#redact = redactor(spec.secrets)
-    this.#agent = new Agent({ connect: { timeout: this.#options.timeoutMs } })
     this.#status = {
       target: describeTarget(spec.url),
       sent: 0,
@@ -115,7 +116,7 @@ export class QueuedNotifier implements Notifier {
     } finally {
       clearTimeout(timer)
       this.#status.dropped += this.#queue.splice(0).length
-      await this.#agent.close().catch(() => undefined)
+      await this.#agent?.close().catch(() => undefined)
     }
   }
 
@@ -184,6 +185,7 @@ export class QueuedNotifier implements Notifier {
 
   async #attempt(outgoing: OutgoingRequest): Promise<Outcome> {
     const { timeoutMs } = this.#options
+    this.#agent ??= new Agent({ connect: { timeout: timeoutMs } })
     try {
       const response = await request(outgoing.url, {
         method: 'POST',
@@ -257,8 +259,18 @@ function validateOptions(options: NotifierOptions): Required<Omit<NotifierOption
     random: Math.random,
     ...stripUndefined(options),
   } as Required<NotifierOptions>
+  if (options.name !== undefined && (typeof options.name !== 'string' || !options.name.trim())) {
+    throw invalidOption('name', options.name, 'allowed: a non-empty string')
+  }
   if (!SEVERITIES.includes(resolved.minSeverity)) {
     throw invalidOption('minSeverity', resolved.minSeverity, `allowed: ${SEVERITIES.join(', ')}`)
+  }
+  if (typeof resolved.random !== 'function') {
+    throw invalidOption(
+      'random',
+      resolved.random,
+      'allowed: a function returning a number in [0, 1)',
+    )
   }
   // Durations end up in timers, so they share the monitor's 24 h bound.
   const checks: Array<[keyof typeof NOTIFIER_DEFAULTS, number, number, string]> = [
@@ -271,11 +283,18 @@ function validateOptions(options: NotifierOptions): Required<Omit<NotifierOption
   ]
   for (const [key, least, most, unit] of checks) {
     const value = resolved[key]
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < least || value > most) {
+    const whole = unit === 'ms' || Number.isInteger(value)
+    if (
+      typeof value !== 'number' ||
+      !Number.isFinite(value) ||
+      !whole ||
+      value < least ||
+      value > most
+    ) {
       const allowed =
         unit === 'ms'
           ? `allowed: a number of ms from ${least} to ${most} (24 h)`
-          : `allowed: a number, ${least} or more`
+          : `allowed: an integer, ${least} or more`
       throw invalidOption(key, value, allowed)
     }
   }

@@ -1,3 +1,4 @@
+import { PerfConfigError } from '../../errors.js'
 import type { AlertNotification, AlertRecord } from '../alerts/types.js'
 import type { WebhookNotifierConfig } from '../types.js'
 import { QueuedNotifier } from './queued.js'
@@ -36,6 +37,7 @@ export function createWebhookNotifier(
 ): QueuedNotifier {
   const { url, headers = {}, ...options } = config
   requireUrl(url, 'url')
+  requireHeaders(headers)
   return new QueuedNotifier(
     {
       kind: 'webhook',
@@ -45,4 +47,28 @@ export function createWebhookNotifier(
     },
     options,
   )
+}
+
+/**
+ * Header values must be strings, or every send fails. They are secrets (a bearer token), so a
+ * mistake names the header and the kind of value, never the value.
+ */
+function requireHeaders(headers: unknown): void {
+  if (headers === null || typeof headers !== 'object' || Array.isArray(headers)) {
+    throw new PerfConfigError(
+      'headers',
+      `headers: got ${kindOf(headers)}; allowed: an object of header names to string values`,
+    )
+  }
+  for (const [name, value] of Object.entries(headers)) {
+    if (typeof value === 'string') continue
+    const option = `headers.${name}`
+    throw new PerfConfigError(option, `${option}: got ${kindOf(value)}; allowed: a string`)
+  }
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'an array'
+  return /^[aeiou]/.test(typeof value) ? `an ${typeof value}` : `a ${typeof value}`
 }
