@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util'
 import { envBaseUrl, loadEnv } from '../config/env.js'
 import { PerfConfigError } from '../errors.js'
 import { closestName } from '../load/suggest.js'
+import { checkCustomMetrics } from './alerts/config.js'
 import { loadMonitorConfig } from './config-file.js'
 import type { Monitor } from './monitor.js'
 import { createMonitor } from './monitor.js'
@@ -82,20 +83,29 @@ export async function main(
     if (flags.host !== undefined) options.host = flags.host
     if (flags.interval !== undefined) options.intervalMs = intervalFlag(flags.interval)
     if (flags['base-url'] !== undefined) options.baseUrl = flags['base-url']
+    // Without endpoints the service's four are probed; they are filled in before the check,
+    // so an alert rule naming one of them is judged against the endpoints the monitor gets.
+    const serviceEndpoints = !options.endpoints?.length
+    if (serviceEndpoints) {
+      options.baseUrl ??= envBaseUrl()
+      options.endpoints = SERVICE_ENDPOINTS.map(endpoint => ({ ...endpoint }))
+    }
+    const fixture = serviceEndpoints && !options.baseUrl
     // A mistake in the options is reported before the fixture service is started for them.
-    resolveMonitorOptions(options)
+    // Its address is known only once it runs, so any loopback URL stands in for it here.
+    const checked = resolveMonitorOptions(
+      fixture ? { ...options, baseUrl: 'http://127.0.0.1' } : options,
+    )
+    // Nothing adds a collector after the config's, so custom metrics can be checked too.
+    checkCustomMetrics(checked.alerts.rules, Object.keys(checked.collectors))
     // From here a signal is a request to stop, also while starting (waiting for Redis can take
     // seconds): the start completes, and the monitor then stops cleanly at once.
     stopAsked = watchStop()
 
-    if (!options.endpoints?.length) {
-      options.baseUrl ??= envBaseUrl()
-      if (!options.baseUrl) {
-        service = await startFixtureService()
-        options.baseUrl = service.url
-        out.write(`vitest-perf: started the fixture service at ${service.url}\n`)
-      }
-      options.endpoints = SERVICE_ENDPOINTS.map(endpoint => ({ ...endpoint }))
+    if (fixture) {
+      service = await startFixtureService()
+      options.baseUrl = service.url
+      out.write(`vitest-perf: started the fixture service at ${service.url}\n`)
     }
 
     monitor = createMonitor(options)

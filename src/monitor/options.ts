@@ -101,9 +101,16 @@ export function resolveMonitorOptions(
   )
 
   // The alerting side owns its options' rules; checking them here makes a bad rule fail
-  // before the monitor binds a port, with the same messages.
+  // before the monitor binds a port, with the same messages. A rule names an endpoint, so the
+  // endpoints are resolved first.
+  const endpoints = resolveEndpoints(options.endpoints, baseUrl)
   const levels = validateLevels(checkLevelKeys(options.levels), 'levels')
-  const checked = resolveAlertConfig({ intervalMs, levels, alerts: options.alerts ?? {} })
+  const checked = resolveAlertConfig({
+    intervalMs,
+    levels,
+    alerts: options.alerts ?? {},
+    endpoints,
+  })
   if (!options.alerts?.notifiers?.length) checkNotifyTimeout(env.ALERT_NOTIFY_TIMEOUT_MS)
   const alerts: ResolvedMonitorOptions['alerts'] = {
     rules: checked.rules,
@@ -114,7 +121,7 @@ export function resolveMonitorOptions(
   }
 
   return {
-    endpoints: resolveEndpoints(options.endpoints, baseUrl),
+    endpoints,
     baseUrl,
     intervalMs,
     port,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { PerfConfigError } from '../../src/errors.js'
+import { checkCustomMetrics } from '../../src/monitor/alerts/config.js'
 import type { AlertNotification } from '../../src/monitor/alerts/index.js'
 import {
   AlertManager,
@@ -556,6 +557,43 @@ describe('configured threshold rules', () => {
     expect(bad({ name: 'endpoint_down' })).toThrow(/built-in rules/)
     expect(bad({ clearThreshold: 120 })).toThrow(/clearThreshold: got 120; allowed: .*at or below/)
     expect(() => resolveAlertConfig({ alerts: { forMs: -1 } })).toThrow(/alerts\.forMs/)
+  })
+
+  it('judges a rule against the endpoints it is given, and any component as an endpoint without them', () => {
+    const rules = (patch: Record<string, unknown>) => ({
+      alerts: { rules: [{ ...P95_RULE, ...patch } as typeof P95_RULE] },
+    })
+    const endpoints = [{ name: 'api' }, { name: 'web' }]
+    expect(() => resolveAlertConfig({ ...rules({ component: 'wen' }), endpoints })).toThrow(
+      'alerts.rules[0].component: got "wen"; did you mean web? allowed: host, custom, api, web',
+    )
+    expect(resolveAlertConfig({ ...rules({ component: 'web' }), endpoints }).rules).toHaveLength(1)
+    // A manager built alone knows no endpoints: the metric is still one an endpoint has.
+    expect(resolveAlertConfig(rules({ component: 'wbe' })).rules).toHaveLength(1)
+    expect(() => resolveAlertConfig(rules({ component: 'wbe', metric: 'latency' }))).toThrow(
+      'alerts.rules[0].metric: got "latency"; allowed for endpoint wbe: p50, p95, p99, availability',
+    )
+    // createAlertManager checks the same, so a monitor's own options hold it to its endpoints.
+    expect(() =>
+      createAlertManager({ ...rules({ component: 'host', metric: 'cpuu' }), env: {} }),
+    ).toThrow(/alerts\.rules\[0\]\.metric: got "cpuu"; did you mean cpu\?/)
+  })
+
+  it('checks custom metrics against the collectors when they are all known', () => {
+    const custom = (metric: string) => [{ ...P95_RULE, component: 'custom', metric }]
+    const collectors = ['queue_depth', 'pool']
+    expect(() => checkCustomMetrics(custom('queue_depth'), collectors)).not.toThrow()
+    // A collector returning an object gives <collector>.<key>; its keys come at run time.
+    expect(() => checkCustomMetrics(custom('pool.idle'), collectors)).not.toThrow()
+    expect(() => checkCustomMetrics(custom('queue_dept'), collectors)).toThrow(
+      'alerts.rules[0].metric: got "queue_dept"; did you mean queue_depth? allowed for custom: ' +
+        'queue_depth, pool, or <collector>.<key> for a collector returning an object',
+    )
+    expect(() => checkCustomMetrics(custom('queue_depth'), [])).toThrow(
+      /^alerts\.rules\[0\]\.metric: got "queue_depth"; allowed: a collector name, and no collectors are configured/,
+    )
+    // Other components are not its business.
+    expect(() => checkCustomMetrics([P95_RULE], [])).not.toThrow()
   })
 })
 

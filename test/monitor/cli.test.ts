@@ -19,6 +19,16 @@ import { RedisServer } from './redis-server.js'
 
 const ROOT = resolve(import.meta.dirname, '../..')
 
+/** An alert rule on one of the service's four endpoints, which the CLI probes by default. */
+const SEARCH_RULE = {
+  name: 'search-slow',
+  severity: 'low',
+  component: 'vectors_search',
+  metric: 'p95',
+  comparator: '>',
+  threshold: 10_000,
+}
+
 interface Running {
   child: ChildProcess
   output: () => string
@@ -197,8 +207,11 @@ describe('vitest-perf monitor CLI', () => {
   })
 
   it('with neither endpoints nor a base URL, starts the fixture service and probes its four endpoints', async () => {
+    // An alert rule may name one of the four: they are the endpoints its check sees.
+    const config = join(dir, 'service-rule.json')
+    writeFileSync(config, JSON.stringify({ alerts: { rules: [SEARCH_RULE] } }))
     // 2 s: the probe timeout is half the interval, and the think endpoint takes about 200 ms.
-    const run = runCli(['monitor', '--port', '0', '--interval', '2'], {
+    const run = runCli(['monitor', '--config', config, '--port', '0', '--interval', '2'], {
       PERF_BASE_URL: '',
       SUTAZAI_BASE_URL: '',
     })
@@ -474,6 +487,59 @@ describe('vitest-perf monitor CLI', () => {
     ).toBe(2)
     expect(err.text()).toMatch(
       /--interval: got "1e9"; expected seconds, a number from 0.05 to 86400/,
+    )
+    vi.unstubAllEnvs()
+  })
+
+  it('exits 2 on an alert rule naming an endpoint, metric or collector the monitor will not have', async () => {
+    vi.stubEnv('MONITOR_TOKEN', '')
+    vi.stubEnv('REDIS_URL', '')
+    vi.stubEnv('PERF_BASE_URL', '')
+    vi.stubEnv('SUTAZAI_BASE_URL', '')
+    const refusedConfig = async (name: string, text: string) => {
+      const file = join(dir, name)
+      writeFileSync(file, text)
+      const out = sink()
+      const err = sink()
+      expect(await main(['monitor', '--config', file], out.stream, err.stream)).toBe(2)
+      // Refused before the fixture service a config without endpoints gets is started.
+      expect(out.text()).toBe('')
+      return err.text()
+    }
+    const rules = (...list: object[]) => JSON.stringify({ port: 0, alerts: { rules: list } })
+
+    // Without endpoints in the config, the allowed components are the service's four.
+    expect(
+      await refusedConfig(
+        'rule-component.json',
+        rules({ ...SEARCH_RULE, component: 'vector_search' }),
+      ),
+    ).toBe(
+      'vitest-perf: alerts.rules[0].component: got "vector_search"; did you mean vectors_search? ' +
+        'allowed: host, custom, health, system_status, coordinator_think, vectors_search\n',
+    )
+    expect(
+      await refusedConfig(
+        'rule-metric.json',
+        rules({ ...SEARCH_RULE, component: 'host', metric: 'cpuu' }),
+      ),
+    ).toMatch(
+      /^vitest-perf: alerts\.rules\[0\]\.metric: got "cpuu"; did you mean cpu\? allowed for host: cpu, memory,/,
+    )
+
+    // The config's collectors are all the CLI runs, so a custom metric is checked too.
+    const queue = { ...SEARCH_RULE, component: 'custom', metric: 'queue_dept' }
+    expect(await refusedConfig('rule-custom.json', rules(queue))).toMatch(
+      /alerts\.rules\[0\]\.metric: got "queue_dept"; allowed: a collector name, and no collectors are configured/,
+    )
+    expect(
+      await refusedConfig(
+        'rule-custom.mjs',
+        `export default { port: 0, collectors: { queue_depth: () => 1 },
+          alerts: { rules: [${JSON.stringify(queue)}] } }\n`,
+      ),
+    ).toMatch(
+      /metric: got "queue_dept"; did you mean queue_depth\? allowed for custom: queue_depth,/,
     )
     vi.unstubAllEnvs()
   })

@@ -173,6 +173,62 @@ describe('resolveMonitorOptions', () => {
     ).toThrow(/comparator/)
   })
 
+  it('refuses a rule on a component or metric the monitor does not have', () => {
+    const endpoints = [
+      { name: 'api', url: 'http://127.0.0.1:1/' },
+      { name: 'search', url: 'http://127.0.0.1:1/s' },
+    ]
+    const rule = (patch: Record<string, unknown>) => ({
+      endpoints,
+      alerts: { rules: [{ ...P95_RULE, ...patch }] },
+    })
+
+    expect(errorOf(() => resolve(rule({ component: 'nope' }))).message).toBe(
+      'alerts.rules[0].component: got "nope"; allowed: host, custom, api, search',
+    )
+    expect(errorOf(() => resolve(rule({ component: 'serach' }))).message).toBe(
+      'alerts.rules[0].component: got "serach"; did you mean search? allowed: host, custom, api, search',
+    )
+    const host = errorOf(() => resolve(rule({ component: 'host', metric: 'cpuu' })))
+    expect(host.option).toBe('alerts.rules[0].metric')
+    expect(host.message).toBe(
+      'alerts.rules[0].metric: got "cpuu"; did you mean cpu? ' +
+        'allowed for host: cpu, memory, disk, network_rx, network_tx, load',
+    )
+    expect(errorOf(() => resolve(rule({ metric: 'p959' }))).message).toBe(
+      'alerts.rules[0].metric: got "p959"; did you mean p95? ' +
+        'allowed for endpoint api: p50, p95, p99, availability',
+    )
+    // Without endpoints only host and custom are there.
+    expect(errorOf(() => resolve({ alerts: { rules: [P95_RULE] } })).message).toBe(
+      'alerts.rules[0].component: got "api"; allowed: host, custom (no endpoints are configured)',
+    )
+
+    // Every series the API serves is accepted; a custom metric is a collector's, which
+    // addCollector may add after the start, so it is not judged here.
+    for (const [component, metric] of [
+      ['host', 'network_tx'],
+      ['search', 'availability'],
+      ['custom', 'queue_depth'],
+    ]) {
+      expect(resolve(rule({ component, metric })).alerts.rules[0]).toMatchObject({
+        component,
+        metric,
+      })
+    }
+    // Endpoints given by path and the base URL from the environment count as well.
+    expect(
+      resolve(
+        { endpoints: [{ name: 'api', path: '/x' }], alerts: { rules: [P95_RULE] } },
+        { PERF_BASE_URL: 'http://127.0.0.1:1' },
+      ).alerts.rules,
+    ).toHaveLength(1)
+    // createMonitor checks the same way, before anything binds.
+    expect(() => createMonitor(rule({ component: 'nope' }))).toThrow(
+      /alerts\.rules\[0\]\.component: got "nope"/,
+    )
+  })
+
   it('names every value error of a configured notifier by its path', () => {
     const notifier = (config: Record<string, unknown>) => () =>
       resolve({ alerts: { notifiers: [config as never] } })

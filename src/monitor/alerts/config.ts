@@ -6,6 +6,7 @@ import type { NotifierSetup } from '../notifiers/create.js'
 import { checkNotifier } from '../notifiers/create.js'
 import type { Notifier } from '../notifiers/types.js'
 import type { AlertOptions, AlertRule, AlertSeverity, LeveledResource } from '../types.js'
+import { ENDPOINT_METRICS, HOST_METRICS } from '../types.js'
 import { SEVERITIES } from './types.js'
 
 /**
@@ -42,6 +43,10 @@ export interface AlertManagerOptions {
   levels?: Partial<Record<LeveledResource, LevelThresholds>>
   /** Rules, `for`, repeat interval and notifier configs (the monitor's `alerts` option). */
   alerts?: AlertOptions
+  /** The endpoints probed: a rule's `component` must be `host`, `custom` or one of their names.
+   * Without them any other component is taken for an endpoint's name, and only its metric is
+   * checked. A `ResolvedMonitorOptions` carries them. */
+  endpoints?: readonly { name: string }[]
   /** The clock, epoch ms; default `Date.now`. */
   clock?: () => number
   /** Notifier instances to use instead of building them from `alerts.notifiers` or the env. */
@@ -147,7 +152,7 @@ export function resolveAlertConfig(options: AlertManagerOptions = {}): AlertConf
     defaultRules: alerts.defaultRules ?? true,
     forMs,
     repeatIntervalMs,
-    rules: validateRules(alerts.rules ?? [], forMs),
+    rules: validateRules(alerts.rules ?? [], forMs, options.endpoints),
     tuning: resolveTuning(options.tuning ?? {}, intervalMs),
   }
 }
@@ -229,7 +234,11 @@ function resolveTuning(tuning: RuleTuning, intervalMs: number): Required<RuleTun
   return resolved
 }
 
-function validateRules(rules: AlertRule[], forMs: number): AlertRule[] {
+function validateRules(
+  rules: AlertRule[],
+  forMs: number,
+  endpoints: readonly { name: string }[] | undefined,
+): AlertRule[] {
   if (!Array.isArray(rules)) throw invalidOption('alerts.rules', rules, 'allowed: an array')
   const names = new Set<string>()
 
@@ -253,6 +262,7 @@ function validateRules(rules: AlertRule[], forMs: number): AlertRule[] {
     }
     text(rule.component, `${at}.component`)
     text(rule.metric, `${at}.metric`)
+    checkSeries(rule, at, endpoints)
     if (rule.comparator !== '>' && rule.comparator !== '<') {
       throw invalidOption(`${at}.comparator`, rule.comparator, "allowed: '>' or '<'")
     }
@@ -273,6 +283,73 @@ function validateRules(rules: AlertRule[], forMs: number): AlertRule[] {
     }
     const ruleFor = nonNegative(rule.forMs ?? forMs, `${at}.forMs`)
     return { ...rule, clearThreshold, forMs: ruleFor }
+  })
+}
+
+/**
+ * A rule on a series the monitor does not keep would never fire, so its component must be
+ * `host`, `custom` or an endpoint's name, and its metric one that series has: the names
+ * `/api/metrics/historical/{component}/{metric}` takes. Custom metrics are named by the
+ * collectors, which `addCollector` may add after the start: `checkCustomMetrics` is for a
+ * caller that knows them all.
+ */
+function checkSeries(
+  rule: AlertRule,
+  at: string,
+  endpoints: readonly { name: string }[] | undefined,
+): void {
+  const { component, metric } = rule
+  if (component === 'custom') return
+  const names = endpoints?.map(endpoint => endpoint.name)
+  if (names && component !== 'host' && !names.includes(component)) {
+    const allowed = ['host', 'custom', ...names]
+    const none = names.length ? '' : ' (no endpoints are configured)'
+    throw invalidOption(
+      `${at}.component`,
+      component,
+      `${didYouMean(component, allowed)}allowed: ${allowed.join(', ')}${none}`,
+    )
+  }
+  const metrics: readonly string[] = component === 'host' ? HOST_METRICS : ENDPOINT_METRICS
+  if (!metrics.includes(metric)) {
+    const series = component === 'host' ? 'host' : `endpoint ${component}`
+    throw invalidOption(
+      `${at}.metric`,
+      metric,
+      `${didYouMean(metric, metrics)}allowed for ${series}: ${metrics.join(', ')}`,
+    )
+  }
+}
+
+/**
+ * Checks the metric of each `custom` rule against the collectors, for a caller that knows
+ * every collector before the start: the CLI, whose config's `collectors` are all it runs. A
+ * collector returning an object gives `<collector>.<key>` metrics whose keys are known only
+ * once it has run, so any key of a known collector is taken.
+ */
+export function checkCustomMetrics(
+  rules: readonly AlertRule[],
+  collectors: readonly string[],
+): void {
+  rules.forEach((rule, index) => {
+    if (rule.component !== 'custom') return
+    const { metric } = rule
+    if (collectors.some(name => metric === name || metric.startsWith(`${name}.`))) return
+    const at = `alerts.rules[${index}].metric`
+    if (!collectors.length) {
+      throw invalidOption(
+        at,
+        metric,
+        'allowed: a collector name, and no collectors are configured (a .js, .mjs or .ts ' +
+          'config adds them under collectors)',
+      )
+    }
+    throw invalidOption(
+      at,
+      metric,
+      `${didYouMean(metric, collectors)}allowed for custom: ${collectors.join(', ')}, or ` +
+        '<collector>.<key> for a collector returning an object',
+    )
   })
 }
 
@@ -300,6 +377,12 @@ function text(value: unknown, option: string): void {
   if (typeof value !== 'string' || value.trim() === '') {
     throw invalidOption(option, value, 'allowed: a non-empty string')
   }
+}
+
+/** `did you mean x? ` when a known name is near enough to `name`, else nothing. */
+function didYouMean(name: string, known: readonly string[]): string {
+  const guess = nearestName(name, known)
+  return guess ? `did you mean ${guess}? ` : ''
 }
 
 /**
