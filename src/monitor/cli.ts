@@ -8,7 +8,7 @@ import { checkCustomMetrics } from './alerts/config.js'
 import { loadMonitorConfig } from './config-file.js'
 import type { Monitor } from './monitor.js'
 import { createMonitor } from './monitor.js'
-import { MAX_INTERVAL_MS, resolveMonitorOptions } from './options.js'
+import { MAX_INTERVAL_MS, PLAIN_DECIMAL, PORT, resolveMonitorOptions } from './options.js'
 import { SERVICE_ENDPOINTS } from './service-endpoints.js'
 import type { MonitorOptions } from './types.js'
 
@@ -79,7 +79,7 @@ export async function main(
     }
 
     const options: MonitorOptions = flags.config ? await loadMonitorConfig(flags.config) : {}
-    if (flags.port !== undefined) options.port = numberFlag('--port', flags.port)
+    if (flags.port !== undefined) options.port = portFlag(flags.port)
     if (flags.host !== undefined) options.host = flags.host
     if (flags.interval !== undefined) options.intervalMs = intervalFlag(flags.interval)
     if (flags['base-url'] !== undefined) options.baseUrl = flags['base-url']
@@ -221,22 +221,26 @@ async function startFixtureService(): Promise<StartedService> {
   return fixtures.spawnService({})
 }
 
-function numberFlag(flag: string, value: string): number {
-  const number = Number(value)
-  if (value.trim() === '' || !Number.isFinite(number)) {
-    throw new PerfConfigError(flag, `${flag}: got ${JSON.stringify(value)}; expected a number`)
+/** `--port` in decimal digits (`Number` would read `0x10` as port 16), 0 to 65535. */
+function portFlag(value: string): number {
+  const port = Number(value)
+  if (!PORT.test(value) || port > 65_535) {
+    throw new PerfConfigError(
+      '--port',
+      `--port: got ${JSON.stringify(value)}; expected an integer from 0 to 65535 (0 picks a free one)`,
+    )
   }
-  return number
+  return port
 }
 
-/** `--interval` in seconds, bounded like `MONITORING_INTERVAL`; returns milliseconds. */
+/** `--interval` in seconds, a plain decimal bounded like `MONITORING_INTERVAL`; returns ms. */
 function intervalFlag(value: string): number {
-  const seconds = numberFlag('--interval', value)
+  const seconds = Number(value)
   const max = MAX_INTERVAL_MS / 1000
-  if (seconds < 0.05 || seconds > max) {
+  if (!PLAIN_DECIMAL.test(value) || !(seconds >= 0.05 && seconds <= max)) {
     throw new PerfConfigError(
       '--interval',
-      `--interval: got ${JSON.stringify(value)}; expected seconds, a number from 0.05 to ${max} (24 h)`,
+      `--interval: got ${JSON.stringify(value)}; expected seconds, a decimal number from 0.05 to ${max} (24 h)`,
     )
   }
   return Math.round(seconds * 1000)

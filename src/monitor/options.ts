@@ -32,6 +32,15 @@ export const MONITOR_DEFAULTS = {
 const NAME = /^[A-Za-z0-9_-]{1,64}$/
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']
 
+/**
+ * A number as a person writes one in decimal (`2`, `0.5`, `1e1`): no sign, and none of the
+ * hex, octal or binary forms `Number` also reads (`0x10` is 16). The API's query parameters
+ * take the same.
+ */
+export const PLAIN_DECIMAL = /^(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$/
+/** A port as a person writes one: decimal digits. */
+export const PORT = /^\d+$/
+
 /** The longest interval and probe timeout: 24 hours, in ms (both end up in timers). */
 export const MAX_INTERVAL_MS = MAX_TIMER_MS
 
@@ -77,7 +86,7 @@ export function resolveMonitorOptions(
   rejectUnknownKeys(options, OPTION_KEYS, '')
 
   const intervalMs = resolveInterval(options.intervalMs, env.MONITORING_INTERVAL)
-  const port = integer('port', options.port ?? envNumber('MONITOR_PORT', env.MONITOR_PORT), {
+  const port = integer('port', options.port ?? envPort(env.MONITOR_PORT), {
     fallback: MONITOR_DEFAULTS.port,
     min: 0,
     max: 65_535,
@@ -203,11 +212,16 @@ function resolveInterval(value: number | undefined, envSeconds: string | undefin
   }
   if (envSeconds === undefined || envSeconds.trim() === '') return MONITOR_DEFAULTS.intervalMs
   const seconds = Number(envSeconds)
-  if (!Number.isFinite(seconds) || seconds < 0.05 || seconds > MAX_INTERVAL_MS / 1000) {
+  if (
+    !PLAIN_DECIMAL.test(envSeconds.trim()) ||
+    !Number.isFinite(seconds) ||
+    seconds < 0.05 ||
+    seconds > MAX_INTERVAL_MS / 1000
+  ) {
     throw invalidOption(
       'MONITORING_INTERVAL',
       envSeconds,
-      `expected seconds, a number from 0.05 to ${MAX_INTERVAL_MS / 1000} (24 h)`,
+      `expected seconds, a decimal number from 0.05 to ${MAX_INTERVAL_MS / 1000} (24 h)`,
     )
   }
   return Math.round(seconds * 1000)
@@ -452,11 +466,14 @@ function isHttpUrl(value: unknown): value is string {
   }
 }
 
-function envNumber(name: string, value: string | undefined): number | undefined {
+/** `MONITOR_PORT`: decimal digits only, since `Number` also reads `0x10` (port 16). */
+function envPort(value: string | undefined): number | undefined {
   if (value === undefined || value.trim() === '') return undefined
-  const number = Number(value)
-  if (!Number.isFinite(number)) throw invalidOption(name, value, 'expected a number')
-  return number
+  const port = Number(value)
+  if (!PORT.test(value.trim()) || port > 65_535) {
+    throw invalidOption('MONITOR_PORT', value, 'expected an integer from 0 to 65535')
+  }
+  return port
 }
 
 function integer(

@@ -377,7 +377,7 @@ describe('vitest-perf monitor CLI', () => {
     ).toBe(2)
     expect(err.text()).toMatch(/--config: cannot read/)
     expect(await main(['monitor', '--port', 'many'], out.stream, err.stream)).toBe(2)
-    expect(err.text()).toMatch(/--port: got "many"; expected a number/)
+    expect(err.text()).toMatch(/--port: got "many"; expected an integer from 0 to 65535/)
     expect(
       await main(
         ['monitor', '--host', '0.0.0.0', '--base-url', target.url],
@@ -486,8 +486,34 @@ describe('vitest-perf monitor CLI', () => {
       ),
     ).toBe(2)
     expect(err.text()).toMatch(
-      /--interval: got "1e9"; expected seconds, a number from 0.05 to 86400/,
+      /--interval: got "1e9"; expected seconds, a decimal number from 0.05 to 86400/,
     )
+    vi.unstubAllEnvs()
+  })
+
+  it('takes --port and --interval in plain decimal only', async () => {
+    vi.stubEnv('MONITOR_TOKEN', '')
+    const refusedFlag = async (flag: string, value: string) => {
+      const out = sink()
+      const err = sink()
+      const args = ['monitor', flag, value, '--base-url', target.url]
+      expect(await main(args, out.stream, err.stream)).toBe(2)
+      expect(out.text()).toBe('')
+      return err.text()
+    }
+    expect(await refusedFlag('--port', '0x10')).toBe(
+      'vitest-perf: --port: got "0x10"; expected an integer from 0 to 65535 (0 picks a free one)\n',
+    )
+    for (const port of ['0b1', '0o17', '1e3', '+80', '80.0', ' 80', '65536']) {
+      expect(await refusedFlag('--port', port)).toMatch(/^vitest-perf: --port: got /)
+    }
+    expect(await refusedFlag('--interval', '0x10')).toBe(
+      'vitest-perf: --interval: got "0x10"; expected seconds, a decimal number from 0.05 to ' +
+        '86400 (24 h)\n',
+    )
+    for (const interval of ['Infinity', '', '1_0', '.']) {
+      expect(await refusedFlag('--interval', interval)).toMatch(/^vitest-perf: --interval: got /)
+    }
     vi.unstubAllEnvs()
   })
 

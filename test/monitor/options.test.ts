@@ -294,6 +294,20 @@ describe('resolveMonitorOptions', () => {
     expect(random.message).not.toMatch(/allowed: .*random/)
   })
 
+  it('takes MONITOR_PORT and MONITORING_INTERVAL in decimal only', () => {
+    expect(resolve({}, { MONITOR_PORT: '9100', MONITORING_INTERVAL: '1e1' })).toMatchObject({
+      port: 9100,
+      intervalMs: 10_000,
+    })
+    expect(errorOf(() => resolve({}, { MONITOR_PORT: '0x10' })).message).toBe(
+      'MONITOR_PORT: got "0x10"; expected an integer from 0 to 65535',
+    )
+    expect(errorOf(() => resolve({}, { MONITOR_PORT: '70000' })).option).toBe('MONITOR_PORT')
+    expect(errorOf(() => resolve({}, { MONITORING_INTERVAL: '0x10' })).message).toMatch(
+      /^MONITORING_INTERVAL: got "0x10"; expected seconds, a decimal number from 0.05/,
+    )
+  })
+
   it('refuses an unknown key at every level, naming its full path and the nearest name', () => {
     const endpoint = { name: 'api', url: 'http://127.0.0.1:1/' }
     const rule = P95_RULE
@@ -430,7 +444,7 @@ describe('resolveMonitorOptions', () => {
     expect(resolve({}, { MONITORING_INTERVAL: '86400' }).intervalMs).toBe(day)
     const env = errorOf(() => resolve({}, { MONITORING_INTERVAL: '86401' }))
     expect(env.message).toBe(
-      'MONITORING_INTERVAL: got "86401"; expected seconds, a number from 0.05 to 86400 (24 h)',
+      'MONITORING_INTERVAL: got "86401"; expected seconds, a decimal number from 0.05 to 86400 (24 h)',
     )
     expect(errorOf(() => resolve({}, { MONITORING_INTERVAL: '1e999' })).option).toBe(
       'MONITORING_INTERVAL',
