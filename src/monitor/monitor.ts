@@ -2,7 +2,7 @@ import { logger } from '../config/logger.js'
 import { createAlertManager } from './alerts/create.js'
 import { Collectors } from './collectors.js'
 import { renderDashboard } from './dashboard/index.js'
-import { seriesKey, splitSeriesKey } from './history/series.js'
+import { knownSeries, seriesKey, splitSeriesKey } from './history/series.js'
 import { HistoryStore } from './history/store.js'
 import { HostSampler } from './host-sampler.js'
 import { resolveMonitorOptions } from './options.js'
@@ -85,6 +85,7 @@ class LiveMonitor implements Monitor {
       maxHistorySize: options.maxHistorySize,
       redisUrl: options.redisUrl,
       prefix: options.redisPrefix,
+      keep: knownSeries(options.endpoints.map(e => e.name)),
     })
     this.alerts = parts.alerts === undefined ? createAlertManager(options) : parts.alerts
     this.renderPage = parts.page ?? (info => renderDashboard(info))

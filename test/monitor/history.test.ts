@@ -1,7 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createLogger, logger, setLogger } from '../../src/config/logger.js'
 import { Ring } from '../../src/monitor/history/ring.js'
 import type { SeriesPoint } from '../../src/monitor/history/series.js'
+import { knownSeries } from '../../src/monitor/history/series.js'
 import { HistoryStore } from '../../src/monitor/history/store.js'
 import { RedisServer } from './redis-server.js'
 
@@ -210,6 +212,59 @@ describe('HistoryStore with a real redis-server', () => {
     check.disconnect()
     expect(members.map(m => Number(m.split(':')[1]))).toEqual([...Array(13).keys()])
   }, 30_000)
+
+  it('loads only the series it keeps, and skips stored points that are not a finite time and value', async () => {
+    const prefix = 'vp-test-foreign'
+    const client = redis.client()
+    await client.sadd(`${prefix}:series`, 'host/load', 'alpha/p95', 'beta/p95', 'host/nosuch')
+    // What another writer (or a hand) may leave in a series: no separator, NaN, an empty
+    // part, Infinity; only the first and last members are points.
+    await client.zadd(
+      `${prefix}:s:host/load`,
+      ...[1000, '1000:0.5', 2000, 'garbage', 3000, '3000:NaN', 4000, '4000:', 5000, ':5'],
+      ...[6000, '6000:Infinity', 7000, '7000:1.5'],
+    )
+    await client.zadd(`${prefix}:s:alpha/p95`, 1000, '1000:3')
+    await client.zadd(`${prefix}:s:beta/p95`, 1000, '1000:4')
+    await client.zadd(`${prefix}:s:host/nosuch`, 1000, '1000:5')
+    client.disconnect()
+
+    const lines: string[] = []
+    const previous = logger()
+    setLogger(createLogger('debug', line => lines.push(line)))
+    const store = new HistoryStore({
+      maxHistorySize: 100,
+      redisUrl: redis.url,
+      prefix,
+      keep: knownSeries(['beta']),
+    })
+    try {
+      await store.open()
+      expect(store.series().sort()).toEqual(['beta/p95', 'host/load'])
+      const points = [
+        { t: 1000, v: 0.5 },
+        { t: 7000, v: 1.5 },
+      ]
+      expect(store.recent('host/load', 0)).toEqual(points)
+      // Read back from Redis, as the history API does, the same points and nothing else.
+      expect(await store.range('host/load', 0)).toEqual(points)
+      expect(await store.range('alpha/p95', 0)).toEqual([{ t: 1000, v: 3 }])
+      expect(store.recent('alpha/p95', 0)).toEqual([])
+
+      expect(lines).toContain(
+        '[vitest-perf] debug monitor: skipped malformed points in Redis {"count":5}',
+      )
+      expect(lines).toContain(
+        '[vitest-perf] debug monitor: skipped malformed points read from Redis {"series":"host/load","skipped":5}',
+      )
+      expect(lines.find(line => line.includes('not probed here'))).toMatch(
+        /"count":2,"series":\["alpha\/p95","host\/nosuch"\]/,
+      )
+    } finally {
+      await store.close()
+      setLogger(previous)
+    }
+  })
 
   it('starts in memory when Redis is unreachable and says so', async () => {
     const store = new HistoryStore({

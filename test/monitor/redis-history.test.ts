@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createLogger, setLogger } from '../../src/config/logger.js'
-import type { HistoricalResponse } from '../../src/monitor/index.js'
+import type {
+  EndpointSnapshot,
+  HistoricalResponse,
+  MonitorPredictions,
+  Probe,
+} from '../../src/monitor/index.js'
 import { createMonitor } from '../../src/monitor/index.js'
 import { getJson, intervals, until } from './helpers.js'
 import { RedisServer } from './redis-server.js'
@@ -141,3 +146,86 @@ describe('monitor history in a real redis-server that stops answering', () => {
     )
   }, 30_000)
 })
+
+describe('monitor history of components the monitor does not probe', () => {
+  let redis: RedisServer
+
+  beforeAll(async () => {
+    redis = await RedisServer.start()
+  })
+
+  afterAll(async () => {
+    await redis?.dispose()
+  })
+
+  it("leaves another endpoint's series out of the analysis and predictions, as the history API does, and serves only well-formed points", async () => {
+    const prefix = 'vp-monitor-renamed'
+    const options = { port: 0, intervalMs: 100, hostResources: false, redisUrl: redis.url }
+    const endpoint = (name: string) => ({ name, url: 'http://127.0.0.1:9/never-contacted' })
+
+    // Monitor A probes alpha, writes its history and stops; B probes beta on the same prefix.
+    const a = createMonitor(
+      { ...options, redisPrefix: prefix, endpoints: [endpoint('alpha')] },
+      { alerts: null, probe: steady },
+    )
+    await a.start()
+    await intervals(a, 3)
+    await a.stop()
+    const client = redis.client()
+    expect(await client.smembers(`${prefix}:series`)).toContain('alpha/p95')
+    // A series someone else wrote to, with two members that are not points.
+    const t = Date.now() - 60_000
+    await client.sadd(`${prefix}:series`, 'host/load')
+    await client.zadd(
+      `${prefix}:s:host/load`,
+      t,
+      'garbage',
+      t + 1,
+      `${t + 1}:NaN`,
+      t + 2,
+      `${t + 2}:0.5`,
+    )
+    client.disconnect()
+
+    const b = createMonitor(
+      { ...options, intervalMs: 60_000, redisPrefix: prefix, endpoints: [endpoint('beta')] },
+      { alerts: null, probe: steady },
+    )
+    const base = await b.start()
+    try {
+      await intervals(b, 1)
+      const { body } = await getJson(base, '/api/analysis/predictions')
+      const series = (body as unknown as MonitorPredictions).predictions.map(
+        p => `${p.component}/${p.metric}`,
+      )
+      expect(series.filter(s => s.startsWith('alpha/'))).toEqual([])
+      expect(series).toContain('beta/p95')
+      expect(series).toContain('host/load')
+      expect((await getJson(base, '/api/metrics/historical/alpha/p95')).status).toBe(400)
+
+      const load = await getJson(base, '/api/metrics/historical/host/load?hours=1')
+      expect((load.body as unknown as HistoricalResponse).points).toEqual([{ t: t + 2, v: 0.5 }])
+    } finally {
+      await b.stop()
+    }
+  })
+})
+
+/** A probe that answers at once with the same steady figures. */
+const steady: Probe = async endpoint => {
+  const snapshot: EndpointSnapshot = {
+    name: endpoint.name,
+    method: endpoint.method,
+    url: endpoint.url,
+    p50: 1,
+    p95: 2,
+    p99: 3,
+    availability: 100,
+    requests: 1,
+    statusCodes: { '200': 1 },
+    errors: {},
+    probeError: null,
+    objectives: {},
+  }
+  return snapshot
+}

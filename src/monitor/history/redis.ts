@@ -27,6 +27,8 @@ export interface RedisHistoryOptions {
   maxHistorySize: number
   /** Called with every series' stored points when a connection becomes ready. */
   onLoad: (series: SeriesKey, points: HistoryPoint[]) => void
+  /** Which stored series are loaded; the others are left in Redis, unread. Default: all. */
+  keep?: (series: SeriesKey) => boolean
   /** Every series held in memory with its points, oldest first: what a Redis that lost them
    * (restarted without persistence, say) is given back when it returns. */
   held: () => Iterable<[SeriesKey, HistoryPoint[]]>
@@ -119,7 +121,14 @@ export class RedisHistory {
   async range(series: SeriesKey, since: number): Promise<HistoryPoint[]> {
     const read = this.client.zrangebyscore(this.key(series), since, '+inf')
     const members = await within(read, READ_TIMEOUT_MS)
-    return members.map(parseMember)
+    const points = parseMembers(members)
+    if (points.length < members.length) {
+      logger().debug('monitor: skipped malformed points read from Redis', {
+        series,
+        skipped: members.length - points.length,
+      })
+    }
+    return points
   }
 
   /** Writes everything queued, waiting at most `timeoutMs`. True when the queue is empty. */
@@ -203,16 +212,39 @@ export class RedisHistory {
     this.drain()
   }
 
-  /** Reads every stored series (the newest maxHistorySize points) into memory; returns the
-   * members read, per series. */
+  /**
+   * Reads every stored series this monitor keeps (the newest maxHistorySize points) into
+   * memory; returns the members read, per series. Series it does not keep (an endpoint since
+   * renamed, another monitor's endpoints under the same prefix) are left unread, and members
+   * that are not a finite time and value are skipped.
+   */
   private async load(): Promise<Map<SeriesKey, Set<string>>> {
     const stored = new Map<SeriesKey, Set<string>>()
     const names = (await this.client.smembers(this.seriesSetKey())) as SeriesKey[]
+    const keep = this.options.keep ?? (() => true)
+    const left: SeriesKey[] = []
+    let malformed = 0
     for (const series of names) {
+      if (!keep(series)) {
+        left.push(series)
+        continue
+      }
       const members = await this.client.zrange(this.key(series), -this.options.maxHistorySize, -1)
       stored.set(series, new Set(members))
-      this.options.onLoad(series, members.map(parseMember))
+      const points = parseMembers(members)
+      malformed += members.length - points.length
+      this.options.onLoad(series, points)
     }
+
+    if (left.length) {
+      const series = left.sort().slice(0, 20)
+      logger().info('monitor: history in Redis for components not probed here left unread', {
+        count: left.length,
+        series,
+      })
+    }
+    if (malformed)
+      logger().debug('monitor: skipped malformed points in Redis', { count: malformed })
     return stored
   }
 
@@ -288,9 +320,21 @@ function memberOf(point: HistoryPoint): string {
   return `${point.t}:${point.v}`
 }
 
-function parseMember(member: string): HistoryPoint {
-  const at = member.indexOf(':')
-  return { t: Number(member.slice(0, at)), v: Number(member.slice(at + 1)) }
+/**
+ * The points of stored members, skipping any that is not `<time>:<value>` with both finite:
+ * something other than a monitor may have written to the key, and a `NaN` or a missing part
+ * would reach the API and the analysis as a point without a time or value.
+ */
+function parseMembers(members: string[]): HistoryPoint[] {
+  const points: HistoryPoint[] = []
+  for (const member of members) {
+    const at = member.indexOf(':')
+    if (at <= 0 || at === member.length - 1) continue
+    const t = Number(member.slice(0, at))
+    const v = Number(member.slice(at + 1))
+    if (Number.isFinite(t) && Number.isFinite(v)) points.push({ t, v })
+  }
+  return points
 }
 
 /** The promise's outcome, or a rejection once `ms` have passed without one. The command given up

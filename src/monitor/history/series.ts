@@ -20,6 +20,25 @@ export function splitSeriesKey(key: string): { component: string; metric: string
   return { component: key.slice(0, at), metric: key.slice(at + 1) }
 }
 
+/**
+ * Whether a series is one a monitor probing `endpoints` writes: a host metric, a custom value,
+ * or a metric of one of those endpoints. The history API accepts these only, so a series Redis
+ * holds for another component (an endpoint since renamed, another monitor's endpoint under the
+ * same prefix) is not loaded, and never shows in the analysis or predictions either.
+ */
+export function knownSeries(endpoints: readonly string[]): (key: SeriesKey) => boolean {
+  const names = new Set(endpoints)
+  const host = new Set<string>(HOST_METRICS)
+  const endpoint = new Set<string>(ENDPOINT_METRICS)
+  return key => {
+    if (!key.includes('/')) return false
+    const { component, metric } = splitSeriesKey(key)
+    if (component === 'host') return host.has(metric)
+    if (component === 'custom') return metric !== ''
+    return names.has(component) && endpoint.has(metric)
+  }
+}
+
 /** The points one snapshot adds to history; unmeasured (null) values add nothing. */
 export function pointsOf(snapshot: MonitorSnapshot): SeriesPoint[] {
   const t = Date.parse(snapshot.time)

@@ -11,6 +11,8 @@ export interface HistoryStoreOptions {
   redisUrl: string | null
   /** Key prefix in Redis. */
   prefix: string
+  /** Which series stored in Redis are loaded at start (and so analysed); default all. */
+  keep?: (series: SeriesKey) => boolean
 }
 
 /**
@@ -32,6 +34,7 @@ export class HistoryStore {
           maxHistorySize: options.maxHistorySize,
           onLoad: (series, points) => this.ring(series).merge(points),
           held: () => this.held(),
+          ...(options.keep ? { keep: options.keep } : {}),
         })
       : null
   }
