@@ -69,7 +69,7 @@ export async function main(
   }
 
   let service: StartedService | null = null
-  let monitor: Monitor
+  let monitor: Monitor | undefined
   let stopAsked: ReturnType<typeof watchStop> | null = null
   try {
     const flags = parseArgs({ args, options: FLAGS, strict: true }).values
@@ -100,7 +100,10 @@ export async function main(
     checkCustomMetrics(checked.alerts.rules, Object.keys(checked.collectors))
     // From here a signal is a request to stop, also while starting (waiting for Redis can take
     // seconds): the start completes, and the monitor then stops cleanly at once.
-    stopAsked = watchStop()
+    stopAsked = watchStop(() => {
+      const points = unwrittenPoints(monitor)
+      if (points > 0) err.write(`vitest-perf: history not written to Redis: ${points} points\n`)
+    })
 
     if (fixture) {
       service = await startFixtureService()
@@ -137,7 +140,7 @@ export async function main(
 
   const reason = await (stopAsked as ReturnType<typeof watchStop>).reason
   out.write(`vitest-perf: ${reason}; stopping (writing history, closing clients)\n`)
-  await monitor.stop()
+  await (monitor as Monitor).stop()
   await service?.stop()
   out.write('vitest-perf: monitor stopped\n')
   return 0
@@ -155,12 +158,13 @@ const REPEATED_SIGNAL_MS = 1000
 
 /**
  * Watches for why the monitor should stop: the first SIGINT or SIGTERM (a second one, a
- * second or more later, exits at once), or the parent process going away. `npm run` and `npx`
- * start the monitor under a shell that dies of a SIGTERM without passing it on; the monitor,
- * left behind with a new parent, would go on holding its port. Only a dead parent changes a
- * process's parent id. `cancel` removes the watch when the monitor never started.
+ * second or more later, calls `beforeExit` and exits at once), or the parent process going
+ * away. `npm run` and `npx` start the monitor under a shell that dies of a SIGTERM without
+ * passing it on; the monitor, left behind with a new parent, would go on holding its port.
+ * Only a dead parent changes a process's parent id. `cancel` removes the watch when the
+ * monitor never started.
  */
-function watchStop(): { reason: Promise<string>; cancel(): void } {
+function watchStop(beforeExit: () => void): { reason: Promise<string>; cancel(): void } {
   const parent = process.ppid
   let watch: NodeJS.Timeout | undefined
   let onSignal: (signal: NodeJS.Signals) => void = () => {}
@@ -173,7 +177,9 @@ function watchStop(): { reason: Promise<string>; cancel(): void } {
     const stop = (why: string) => {
       const stoppedAt = Date.now()
       const hurry = (code: number) => () => {
-        if (Date.now() - stoppedAt >= REPEATED_SIGNAL_MS) process.exit(code)
+        if (Date.now() - stoppedAt < REPEATED_SIGNAL_MS) return
+        beforeExit()
+        process.exit(code)
       }
       cancel()
       process.on('SIGINT', hurry(130))
@@ -219,6 +225,19 @@ async function startFixtureService(): Promise<StartedService> {
     spawnService(options: { faults?: string }): Promise<StartedService>
   }
   return fixtures.spawnService({})
+}
+
+/**
+ * Points buffered for Redis and not yet written: what exiting now loses. The count is a sum
+ * over a queue in memory, with no I/O, so a signal handler may read it; 0 before the monitor
+ * exists.
+ */
+function unwrittenPoints(monitor: Monitor | undefined): number {
+  try {
+    return monitor?.health().history.buffered ?? 0
+  } catch {
+    return 0
+  }
 }
 
 /** `--port` in decimal digits (`Number` would read `0x10` as port 16), 0 to 65535. */

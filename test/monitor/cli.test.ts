@@ -570,6 +570,36 @@ describe('vitest-perf monitor CLI', () => {
     vi.unstubAllEnvs()
   })
 
+  it('says how many points were not written to Redis when a second Ctrl-C exits at once', async () => {
+    const config = probeConfig('hurry.json', `${target.url}/hurry`, 100)
+    // Redis never answers: every interval waits in the queue, and the stop waits for Redis.
+    const run = runCli(['--config', config], { REDIS_URL: `redis://127.0.0.1:${await freePort()}` })
+    try {
+      const base = await monitorUrl(run)
+      let buffered = 0
+      await until(
+        async () => {
+          const { body } = await getJson(base, '/health')
+          buffered = (body.history as { buffered: number }).buffered
+          return buffered >= 4
+        },
+        10_000,
+        'points buffered for Redis',
+      )
+      run.child.kill('SIGINT')
+      await until(() => /SIGINT; stopping/.test(run.output()), 5000, 'the stop')
+      // A second Ctrl-C within a second is the same one arriving twice; later, it means hurry.
+      await sleep(1200)
+      run.child.kill('SIGINT')
+      expect(await run.exited).toBe(130)
+      const unwritten = /history not written to Redis: (\d+) points/.exec(run.output())
+      expect(Number(unwritten?.[1])).toBeGreaterThanOrEqual(buffered)
+      expect(run.output()).not.toMatch(/monitor stopped/)
+    } finally {
+      run.child.kill('SIGKILL')
+    }
+  })
+
   it("loads a .ts config in plain Node through the project's tsx, and says what to do without it", async () => {
     // The loader as it runs from the built package: compiled, under plain Node, outside this
     // repository, so nothing but the code's own search can find tsx.
