@@ -64,8 +64,16 @@ export function unitOf(component: string, metric: string): string {
  * points, and meaningful trends (`findTrend`), over the last `ANALYSIS_POINTS` of history.
  * A series shorter than `MIN_ANALYSIS_POINTS` or `MIN_ANALYSIS_MINUTES` gives neither, and
  * no point is judged against fewer than `MIN_ANALYSIS_POINTS` before it.
+ *
+ * `unjudged` gives, per series, the time (epoch ms) of one point never reported as an
+ * anomaly; the sampler passes each endpoint series' first live sample after a start. That
+ * point stays in the history and feeds the detectors for the points after it.
  */
-export function analyse(history: HistoryStore, now = Date.now()): MonitorInsights {
+export function analyse(
+  history: HistoryStore,
+  now = Date.now(),
+  unjudged: ReadonlyMap<SeriesKey, number> = new Map(),
+): MonitorInsights {
   const anomalies: MonitorAnomaly[] = []
   const trends: MonitorTrend[] = []
   let oldest = now
@@ -92,7 +100,8 @@ export function analyse(history: HistoryStore, now = Date.now()): MonitorInsight
       minRelativeScale: ANOMALY_RELATIVE_SPREAD,
     })) {
       const at = t0 + anomaly.t * 1000
-      if (at >= recentFrom) anomalies.push({ ...anomaly, component, at })
+      if (at >= recentFrom && at !== unjudged.get(key))
+        anomalies.push({ ...anomaly, component, at })
     }
     const trend = findTrend(series, { metric, unit, ...TREND_MINIMUM })
     if (trend) trends.push({ ...trend, component })

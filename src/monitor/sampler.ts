@@ -1,7 +1,8 @@
 import { logger } from '../config/logger.js'
 import { analyse, insightsFingerprint, predict } from './analysis.js'
 import type { Collectors } from './collectors.js'
-import { pointsOf } from './history/series.js'
+import type { SeriesPoint } from './history/series.js'
+import { pointsOf, splitSeriesKey } from './history/series.js'
 import type { HistoryStore } from './history/store.js'
 import type { HostSampler } from './host-sampler.js'
 import type { Probe } from './probe.js'
@@ -17,6 +18,7 @@ import type {
   MonitorSnapshot,
   ResolvedEndpoint,
   ResolvedMonitorOptions,
+  SeriesKey,
 } from './types.js'
 
 /** What the sampler works with; `createMonitor` wires the real parts, tests their own. */
@@ -68,6 +70,8 @@ export class Sampler {
   private analysisKey = ''
   private forecasts = new Map<number, { sequence: number; value: MonitorPredictions }>()
   private readonly faults = new Map<string, HealthProblem>()
+  /** Per endpoint series, the time of its first live sample since this sampler was made. */
+  private readonly firstSamples = new Map<SeriesKey, number>()
 
   constructor(parts: SamplerParts) {
     this.parts = parts
@@ -103,7 +107,7 @@ export class Sampler {
 
   /** The latest analysis (recomputed each interval). */
   insights(): MonitorInsights {
-    this.analysis ??= analyse(this.parts.history)
+    this.analysis ??= analyse(this.parts.history, Date.now(), this.firstSamples)
     return this.analysis
   }
 
@@ -200,11 +204,32 @@ export class Sampler {
       custom: custom.values,
     }
     this.snapshot = snapshot
-    this.parts.history.append(pointsOf(snapshot))
+    const points = pointsOf(snapshot)
+    this.noteFirstSamples(points)
+    this.parts.history.append(points)
     this.parts.emit({ type: 'metrics_update', metrics: snapshot })
 
     this.analyse(snapshot)
     return snapshot
+  }
+
+  /**
+   * Records the first live sample of each endpoint series, which the analysis never reports
+   * as an anomaly. A process's first probe of an endpoint often reads several times its steady
+   * latency even after the probe's dropped warm-up request: in the first interval every
+   * endpoint's probe, the host reading and the collectors run through the monitor's own cold
+   * code at once, and latency is timed on its event loop. Against history loaded from Redis,
+   * that one point raised an `anomaly` alert at start that resolved a few intervals later.
+   * The point is kept in the history: it was measured, and the charts show it.
+   */
+  private noteFirstSamples(points: SeriesPoint[]): void {
+    for (const point of points) {
+      if (this.firstSamples.has(point.series)) continue
+      const { component } = splitSeriesKey(point.series)
+      if (component !== 'host' && component !== 'custom') {
+        this.firstSamples.set(point.series, point.t)
+      }
+    }
   }
 
   /** Insights, predictions and alerts for the interval; a failure is reported, not thrown. */
@@ -213,7 +238,7 @@ export class Sampler {
     let predictions: MonitorPredictions
     const started = performance.now()
     try {
-      insights = analyse(this.parts.history)
+      insights = analyse(this.parts.history, Date.now(), this.firstSamples)
       predictions = this.predictions(DEFAULT_HORIZON_MINUTES)
       this.clear('sampling', 'analysis')
       logger().debug('monitor: interval analysed', {

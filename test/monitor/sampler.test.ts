@@ -1,8 +1,19 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createLogger, setLogger } from '../../src/config/logger.js'
-import type { EndpointSnapshot, Monitor, MonitorInsights, Probe } from '../../src/monitor/index.js'
+import { createAlertManager } from '../../src/monitor/alerts/index.js'
+import { Collectors } from '../../src/monitor/collectors.js'
+import { HistoryStore } from '../../src/monitor/history/store.js'
+import type {
+  EndpointSnapshot,
+  Monitor,
+  MonitorInsights,
+  MonitorMessage,
+  Probe,
+} from '../../src/monitor/index.js'
 import { createMonitor } from '../../src/monitor/index.js'
+import { resolveMonitorOptions } from '../../src/monitor/options.js'
+import { Sampler } from '../../src/monitor/sampler.js'
 import { intervals, until } from './helpers.js'
 
 setLogger(createLogger('silent'))
@@ -151,5 +162,64 @@ describe('ai_insights messages', () => {
     await step(10.1)
     expect(insights).toHaveLength(2)
     await monitor.stop()
+  })
+})
+
+describe('the first live sample after a start', () => {
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  it('is never judged an anomaly, while as high a sample later is, and stays in the history', async () => {
+    // Only Date is faked: each interval is stamped 30 s after the last.
+    vi.useFakeTimers({ toFake: ['Date'] })
+    let now = Date.parse('2026-01-01T00:00:00Z')
+    // An hour of api p95 at a steady 2 ms, as a monitor finds it in Redis at start.
+    const history = new HistoryStore({ maxHistorySize: 1000, redisUrl: null, prefix: 'x' })
+    for (let i = 120; i > 0; i--) {
+      history.append([{ series: 'api/p95', t: now - i * 30_000, v: 2 + (i % 3) * 0.1 }])
+    }
+
+    let p95 = 25
+    const probe: Probe = async endpoint => ({ ...answer(endpoint), p95 })
+    const options = resolveMonitorOptions(
+      { intervalMs: 30_000, hostResources: false, endpoints, alerts: { forMs: 0 } },
+      {},
+    )
+    const messages: MonitorMessage[] = []
+    const sampler = new Sampler({
+      options,
+      history,
+      collectors: new Collectors(),
+      probe,
+      host: null,
+      alerts: createAlertManager({ ...options, notifierInstances: [] }),
+      emit: message => messages.push(message),
+    })
+    const step = async (value: number) => {
+      now += 30_000
+      vi.setSystemTime(now)
+      p95 = value
+      await sampler.tick()
+    }
+    const anomalies = () => sampler.insights().anomalies.map(a => `${a.component}/${a.metric}`)
+    const fired = () =>
+      messages.flatMap(m =>
+        m.type === 'alert_fired' ? [`${m.alert.rule} ${m.alert.summary}`] : [],
+      )
+
+    // The first live sample reads 25 ms, twelve times the steady level.
+    await step(25)
+    expect(history.tail('api/p95', 1)).toEqual([{ t: now, v: 25 }])
+    expect(anomalies()).toEqual([])
+    expect(fired()).toEqual([])
+
+    for (let i = 0; i < 3; i++) await step(2)
+    expect(fired()).toEqual([])
+
+    // The same reading later is an anomaly, and raises the alert.
+    await step(25)
+    expect(anomalies()).toEqual(['api/p95'])
+    expect(fired()).toEqual([expect.stringMatching(/^anomaly anomaly in api\/p95: p95 was 25 ms/)])
   })
 })
