@@ -1,7 +1,7 @@
 /**
  * The known name closest to a mistyped one, when it is close enough to be a typo: at most
  * one edit for short names, two for longer ones; else the one known name it shortens (see
- * `shortenedName`). Undefined when nothing is that close.
+ * `shortenedName`) or extends (see `extendedName`). Undefined when nothing is that close.
  */
 export function closestName(name: string, known: readonly string[]): string | undefined {
   const limit = name.length <= 4 ? 1 : 2
@@ -14,7 +14,22 @@ export function closestName(name: string, known: readonly string[]): string | un
       bestDistance = distance
     }
   }
-  return best ?? shortenedName(name, known)
+  return best ?? shortenedName(name, known) ?? extendedName(name, known)
+}
+
+/**
+ * The only known name of 3 or more characters that the given one begins or ends with
+ * (`eventsUrl` for `url`): a longer name for the same thing, too many edits away to count as
+ * a typo. Undefined when no known name, or more than one, fits.
+ */
+function extendedName(name: string, known: readonly string[]): string | undefined {
+  const given = name.toLowerCase()
+  const fits = known.filter(candidate => {
+    const part = candidate.toLowerCase()
+    if (part.length < 3 || part.length >= given.length) return false
+    return given.startsWith(part) || given.endsWith(part)
+  })
+  return fits.length === 1 ? fits[0] : undefined
 }
 
 /**

@@ -166,7 +166,7 @@ export function rejectUnknownKeys(value: object, known: readonly string[], at: s
   for (const key of Object.keys(value)) {
     if (known.includes(key)) continue
     const option = at ? `${at}.${key}` : key
-    const guess = nearestName(key, known)
+    const guess = closestName(key, known)
     throw new PerfConfigError(
       option,
       `${option}: unknown option; ${guess ? `did you mean ${guess}? ` : ''}allowed: ${known.join(', ')}`,
@@ -381,23 +381,6 @@ function text(value: unknown, option: string): void {
 
 /** `did you mean x? ` when a known name is near enough to `name`, else nothing. */
 function didYouMean(name: string, known: readonly string[]): string {
-  const guess = nearestName(name, known)
+  const guess = closestName(name, known)
   return guess ? `did you mean ${guess}? ` : ''
-}
-
-/**
- * The known name a mistyped one means: a typo of it (`closestName`), or else the one known name
- * of 3 or more characters it begins or ends with: `eventsUrl` for `url`, a longer name for the
- * same thing that is too many edits away to count as a typo.
- */
-function nearestName(name: string, known: readonly string[]): string | undefined {
-  const typo = closestName(name, known)
-  if (typo) return typo
-  const given = name.toLowerCase()
-  const fits = known.filter(candidate => {
-    const part = candidate.toLowerCase()
-    if (part.length < 3 || part.length >= given.length) return false
-    return given.startsWith(part) || given.endsWith(part)
-  })
-  return fits.length === 1 ? fits[0] : undefined
 }
