@@ -694,6 +694,11 @@ describe('configuration from the environment', () => {
         ALERT_NOTIFY_TIMEOUT_MS: '90000000',
       }),
     ).toThrow(/^ALERT_NOTIFY_TIMEOUT_MS: got 90000000/)
+    for (const given of ['0x10', '1e3', '-1', 'soon']) {
+      expect(() => notifiersFromEnv({ ALERT_NOTIFY_RETRIES: given })).toThrow(
+        `ALERT_NOTIFY_RETRIES: got ${JSON.stringify(given)}; allowed: a decimal number, 0 or more`,
+      )
+    }
     // A setup written by hand keeps its own option names.
     expect(() => createNotifier({ kind: 'slack', webhookUrl: 'x' })).toThrow(/^webhookUrl: /)
   })

@@ -164,9 +164,9 @@ function severity(value: string | undefined, name: string, fallback: AlertSeveri
 
 function number(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined
-  const parsed = Number(value)
-  if (!Number.isFinite(parsed) || parsed < 0) {
-    throw invalidOption(name, value, 'allowed: a number, 0 or more')
+  // Plain decimals only: Number() would read 0x10 as 16 and an empty string as 0.
+  if (!/^\d+(?:\.\d+)?$/.test(value)) {
+    throw invalidOption(name, value, 'allowed: a decimal number, 0 or more')
   }
-  return parsed
+  return Number(value)
 }
