@@ -95,7 +95,8 @@ export function resolveMonitorOptions(
   const token = resolveToken(options.token ?? (env.MONITOR_TOKEN || undefined), host)
   const redisUrl = resolveRedisUrl(options.redisUrl ?? (env.REDIS_URL?.trim() || undefined))
   const baseUrl = resolveBaseUrl(
-    options.baseUrl ?? (env === process.env ? envBaseUrl() : env.PERF_BASE_URL),
+    options.baseUrl,
+    env === process.env ? envBaseUrl() : env.PERF_BASE_URL,
   )
 
   const probe = section(options.probe, 'probe', PROBE_KEYS)
@@ -131,7 +132,7 @@ export function resolveMonitorOptions(
 
   return {
     endpoints,
-    baseUrl,
+    baseUrl: typeof baseUrl === 'string' ? baseUrl : null,
     intervalMs,
     port,
     host,
@@ -320,11 +321,26 @@ function resolveRedisUrl(value: string | undefined): string | null {
   return value
 }
 
-function resolveBaseUrl(value: string | undefined): string | null {
-  if (value === undefined || value === '') return null
-  if (!isHttpUrl(value))
-    throw invalidOption('baseUrl', value, 'expected an http:// or https:// URL')
-  return value
+/**
+ * The base URL endpoint paths resolve against: the option, checked at once, else
+ * `PERF_BASE_URL`. A variable that is not a URL is returned as its error, thrown only by an
+ * endpoint given as a path: a stray one in `.env` must not stop a config of absolute URLs.
+ */
+function resolveBaseUrl(
+  option: string | undefined,
+  fromEnv: string | undefined,
+): string | PerfConfigError | null {
+  if (option !== undefined && option !== '') {
+    if (!isHttpUrl(option)) {
+      throw invalidOption('baseUrl', option, 'expected an http:// or https:// URL')
+    }
+    return option
+  }
+  if (fromEnv === undefined || fromEnv === '') return null
+  if (!isHttpUrl(fromEnv)) {
+    return invalidOption('PERF_BASE_URL', fromEnv, 'expected an http:// or https:// URL')
+  }
+  return fromEnv
 }
 
 function resolvePrefix(value: string | undefined): string {
@@ -337,7 +353,7 @@ function resolvePrefix(value: string | undefined): string {
 
 function resolveEndpoints(
   endpoints: MonitorEndpoint[] | undefined,
-  baseUrl: string | null,
+  baseUrl: string | PerfConfigError | null,
 ): ResolvedEndpoint[] {
   if (endpoints === undefined) return []
   if (!Array.isArray(endpoints)) {
@@ -379,7 +395,11 @@ function resolveEndpoints(
   })
 }
 
-function endpointUrl(endpoint: MonitorEndpoint, at: string, baseUrl: string | null): string {
+function endpointUrl(
+  endpoint: MonitorEndpoint,
+  at: string,
+  baseUrl: string | PerfConfigError | null,
+): string {
   if (endpoint.url !== undefined && endpoint.path !== undefined) {
     throw new PerfConfigError(at, `${at}: give either url or path, not both`)
   }
@@ -396,6 +416,7 @@ function endpointUrl(endpoint: MonitorEndpoint, at: string, baseUrl: string | nu
       'expected a path starting with "/" (or give url)',
     )
   }
+  if (baseUrl instanceof PerfConfigError) throw baseUrl
   if (!baseUrl) {
     throw new PerfConfigError(
       `${at}.path`,

@@ -69,6 +69,17 @@ describe('resolveMonitorOptions', () => {
     expect(o.port).toBe(0)
   })
 
+  it('leaves a PERF_BASE_URL that is not a URL alone unless an endpoint path needs it', () => {
+    const env = { PERF_BASE_URL: 'staging.example.com' }
+    const absolute = { endpoints: [{ name: 'a', url: 'http://127.0.0.1:9100/ok' }] }
+    expect(resolve(absolute, env).endpoints[0]?.url).toBe('http://127.0.0.1:9100/ok')
+    const withBase = { baseUrl: 'http://127.0.0.1:9100', endpoints: [{ name: 'a', path: '/ok' }] }
+    expect(resolve(withBase, env).endpoints[0]?.url).toBe('http://127.0.0.1:9100/ok')
+    expect(() => resolve({ endpoints: [{ name: 'a', path: '/ok' }] }, env)).toThrow(
+      'PERF_BASE_URL: got "staging.example.com"; expected an http:// or https:// URL',
+    )
+  })
+
   it('refuses a non-loopback address without a token, and names the fix', () => {
     const error = errorOf(() => resolve({ host: '0.0.0.0' }))
     expect(error.option).toBe('token')
