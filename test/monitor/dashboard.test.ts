@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { runInNewContext } from 'node:vm'
-import type { Browser, Page } from 'playwright-core'
+import type { Browser, Page, WebSocketRoute } from 'playwright-core'
 import { chromium } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningService } from '../../fixtures/service.js'
@@ -14,6 +14,7 @@ import { createMonitor } from '../../src/monitor/index.js'
 import { until } from './helpers.js'
 
 const INTERVAL_MS = 1000
+const TOKEN = 'dashboard-test-token'
 const LEVELS = {
   cpu: { normal: 40, warning: 70, critical: 85 },
   memory: { normal: 60, warning: 75, critical: 90 },
@@ -37,7 +38,7 @@ beforeAll(async () => {
       intervalMs: INTERVAL_MS,
       port: 0,
       host: '127.0.0.1',
-      token: 'dashboard-test-token',
+      token: TOKEN,
       probe: { requests: 3, timeoutMs: 900 },
       alerts: { forMs: 0, notifiers: [] },
     },
@@ -62,6 +63,34 @@ afterAll(async () => {
   await monitor?.stop()
   await service?.close()
 })
+
+/** A request the page sent to the API or the socket. */
+interface Call {
+  path: string
+  authorization: string | undefined
+  /** The `?token=` of its URL. */
+  token: string | null
+}
+
+/** Records every request the page sends to the API and every WebSocket it opens. */
+function recordCalls(page: Page): Call[] {
+  const calls: Call[] = []
+  page.on('request', request => {
+    const target = new URL(request.url())
+    if (!target.pathname.startsWith('/api/')) return
+    const authorization = request.headers().authorization
+    calls.push({ path: target.pathname, authorization, token: target.searchParams.get('token') })
+  })
+  page.on('websocket', socket => {
+    const target = new URL(socket.url())
+    calls.push({
+      path: target.pathname,
+      authorization: undefined,
+      token: target.searchParams.get('token'),
+    })
+  })
+  return calls
+}
 
 /** Points shown by the chart `id` (the page keeps them in `data-points`). */
 async function points(page: Page, id: string): Promise<number> {
@@ -405,6 +434,91 @@ describe('dashboard in headless Chromium', () => {
     await page.goto(url)
     await page.waitForSelector('#token-form:not([hidden])', { timeout: 10_000 })
     expect(await page.getAttribute('#status', 'data-state')).toBe('offline')
+    await page.close()
+  })
+
+  it('keeps a token typed into the form out of the address, and loads and follows with it', async () => {
+    const page = await browser.newPage()
+    const calls = recordCalls(page)
+    await page.goto(`${url}/?points=50`)
+    await page.waitForSelector('#token-form:not([hidden])', { timeout: 10_000 })
+    await page.fill('#token-input', TOKEN)
+    await page.press('#token-input', 'Enter')
+
+    await page.waitForSelector('#status[data-state="live"]', { timeout: 15_000 })
+    await page.waitForSelector('[data-chart="health/latency"]:not([data-points="0"])', {
+      timeout: 15_000,
+    })
+    expect(page.url()).toBe(`${url}/?points=50`)
+    expect(await page.isHidden('#token-form')).toBe(true)
+    const api = calls.filter(call => call.path.startsWith('/api/'))
+    expect(api.length).toBeGreaterThan(0)
+    expect(api.filter(call => call.authorization !== `Bearer ${TOKEN}`)).toEqual([])
+    expect(calls.filter(call => call.path === '/ws/metrics').map(call => call.token)).toEqual([
+      TOKEN,
+    ])
+
+    // A reload in the same tab finds the token in its sessionStorage, still not in the address.
+    await page.reload()
+    await page.waitForSelector('#status[data-state="live"]', { timeout: 15_000 })
+    expect(page.url()).toBe(`${url}/?points=50`)
+    await page.close()
+  })
+
+  it('takes a ?token= out of the address once it has read it', async () => {
+    const page = await browser.newPage()
+    await page.goto(`${url}/?token=${TOKEN}&points=50`)
+    await page.waitForSelector('#status[data-state="live"]', { timeout: 15_000 })
+    expect(page.url()).toBe(`${url}/?points=50`)
+    expect(await page.evaluate(() => location.search)).toBe('?points=50')
+    await page.close()
+  })
+
+  it('stops retrying after a refused token, says so, and carries on with the right one', async () => {
+    const page = await browser.newPage()
+    const calls = recordCalls(page)
+    await page.goto(`${url}/?token=not-the-dashboard-token`)
+    await page.waitForSelector('#token-form:not([hidden])', { timeout: 10_000 })
+    expect(await page.textContent('#token-message')).toBe(
+      'The monitor refused this token: enter the right one.',
+    )
+    expect(await page.getAttribute('#status', 'data-state')).toBe('offline')
+    expect(page.url()).toBe(`${url}/`)
+
+    // Four intervals later it has still sent only the one request that was refused.
+    await page.waitForTimeout(4 * INTERVAL_MS)
+    expect(calls.map(call => call.path)).toEqual(['/api/metrics/current'])
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0)
+
+    await page.fill('#token-input', TOKEN)
+    await page.click('#token-submit')
+    await page.waitForSelector('#status[data-state="live"]', { timeout: 15_000 })
+    expect(page.url()).toBe(`${url}/`)
+    await page.close()
+  })
+
+  it('stops retrying when its token is refused on a reconnect', async () => {
+    const page = await browser.newPage()
+    let live: WebSocketRoute | null = null
+    await page.routeWebSocket('**/ws/metrics*', ws => {
+      live ??= ws
+      ws.connectToServer()
+    })
+    await page.goto(`${url}/?token=${TOKEN}`)
+    await page.waitForSelector('#status[data-state="live"]', { timeout: 15_000 })
+
+    // The monitor comes back with another token: the socket drops, and the API answers 401.
+    await page.route('**/api/**', route =>
+      route.fulfill({ status: 401, contentType: 'application/json', body: '{}' }),
+    )
+    const calls = recordCalls(page)
+    await (live as WebSocketRoute | null)?.close({ code: 1011 })
+    await page.waitForSelector('#token-form:not([hidden])', { timeout: 15_000 })
+    expect(await page.textContent('#status')).toBe('token refused')
+
+    // The reload before the first retry met the 401; nothing is sent after it.
+    await page.waitForTimeout(4 * INTERVAL_MS)
+    expect(calls.map(call => call.path)).toEqual(['/api/metrics/current'])
     await page.close()
   })
 

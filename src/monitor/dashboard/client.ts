@@ -10,8 +10,14 @@ import { FORMAT_SCRIPT } from './format.js'
  * into the page through `textContent`, never `innerHTML`, so nothing it shows can run. While
  * the tab is hidden it closes the socket and draws nothing; on return it reloads history (to
  * fill the gap) and reconnects. A lost socket reconnects with exponential backoff and jitter.
- * Each chart keeps at most `maxPoints` points (`?points=N` in the address changes it). With `?token=` in the page's address, the
- * token goes along as `Authorization: Bearer` on API calls and `?token=` on the socket.
+ * Each chart keeps at most `maxPoints` points (`?points=N` in the address changes it).
+ *
+ * The token, typed into the page's form or given once as `?token=` in the address, is kept in
+ * the tab's sessionStorage and never put in the address: a `?token=` is taken out of it with
+ * `history.replaceState` as soon as it is read. It goes along as `Authorization: Bearer` on
+ * API calls and as `?token=` on the socket's URL (browsers cannot set headers on a WebSocket;
+ * that URL never shows in the address bar). A 401 stops every retry and reload until the user
+ * enters a token: retrying a refused token would only reload the whole history to be refused.
  *
  * Written without template literals or backslash escapes so it can live inside one as is; how
  * it writes numbers comes from `format.ts`.
@@ -21,7 +27,8 @@ export const CLIENT_SCRIPT = `
   'use strict'
   var config = JSON.parse(document.getElementById('dashboard-config').textContent)
   var query = new URLSearchParams(location.search)
-  var token = query.get('token') || ''
+  var TOKEN_KEY = 'vitest-perf-monitor-token'
+  var token = takeToken()
   // ?points=N changes how many points each chart keeps (2..100000).
   var asked = Number(query.get('points'))
   if (Math.floor(asked) === asked && asked >= 2 && asked <= 100000) config.maxPoints = asked
@@ -32,6 +39,7 @@ export const CLIENT_SCRIPT = `
     paused: false,
     retries: 0,
     retryTimer: null,
+    needToken: false,
     updates: 0,
     alerts: new Map(),
     resolved: [],
@@ -65,11 +73,63 @@ ${FORMAT_SCRIPT}
     return new URL(path, location.href).toString()
   }
 
+  // ----- the token --------------------------------------------------------------------------
+
+  // A ?token= in the address is read once, kept for this tab and taken out of the address, so
+  // it does not stay in the address bar, nor go into a bookmark or a link copied from it.
+  function takeToken() {
+    var given = query.get('token')
+    if (given === null) return storedToken()
+    keepToken(given)
+    var next = new URL(location.href)
+    next.searchParams.delete('token')
+    history.replaceState(history.state, '', next.toString())
+    return given
+  }
+
+  // sessionStorage throws where storage is disabled: the token then lives in memory only.
+  function storedToken() {
+    try {
+      return sessionStorage.getItem(TOKEN_KEY) || ''
+    } catch (error) {
+      return ''
+    }
+  }
+
+  function keepToken(value) {
+    try {
+      if (value) sessionStorage.setItem(TOKEN_KEY, value)
+      else sessionStorage.removeItem(TOKEN_KEY)
+    } catch (error) {
+      // Kept in memory only.
+    }
+  }
+
+  // After a 401 nothing is retried or reloaded until the user enters a token.
+  function refuse() {
+    if (state.needToken) return
+    state.needToken = true
+    clearTimeout(state.retryTimer)
+    if (state.socket) {
+      state.socket.onclose = null
+      state.socket.close(1000, 'token refused')
+      state.socket = null
+    }
+    keepToken('')
+    if (token) {
+      askForToken('The monitor refused this token: enter the right one.')
+      setStatus('offline', 'token refused')
+    } else {
+      askForToken('This monitor needs its token: enter it here.')
+      setStatus('offline', 'token needed')
+    }
+  }
+
   function api(path) {
     var headers = token ? { Authorization: 'Bearer ' + token } : {}
     return fetch(url(path), { headers: headers, cache: 'no-store' }).then(function (res) {
       if (res.status === 401) {
-        askForToken('The monitor needs its token.')
+        refuse()
         throw new Error('unauthorized')
       }
       if (!res.ok) throw new Error(path + ': HTTP ' + res.status)
@@ -492,7 +552,7 @@ ${FORMAT_SCRIPT}
   }
 
   function connect() {
-    if (state.paused || state.socket) return
+    if (state.paused || state.socket || state.needToken) return
     var target = new URL('ws/metrics', location.href)
     target.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:'
     if (token) target.searchParams.set('token', token)
@@ -512,6 +572,9 @@ ${FORMAT_SCRIPT}
 
   function retry() {
     clearTimeout(state.retryTimer)
+    // A socket refused for its token closes like a lost one; the reload before the next
+    // attempt meets the 401 and stops there.
+    if (state.needToken) return
     var base = Math.min(30000, 1000 * Math.pow(2, state.retries))
     var delay = base / 2 + Math.random() * (base / 2)
     state.retries++
@@ -525,6 +588,7 @@ ${FORMAT_SCRIPT}
   function pause() {
     state.paused = true
     clearTimeout(state.retryTimer)
+    if (state.needToken) return
     if (state.socket) {
       state.socket.onclose = null
       state.socket.close(1000, 'tab hidden')
@@ -535,32 +599,43 @@ ${FORMAT_SCRIPT}
 
   function resume() {
     state.paused = false
+    if (state.needToken) return
     loadAll().then(connect, connect)
   }
 
+  // The current interval is asked for first, alone: with a refused token it is the one
+  // request sent, not one per chart series.
   function loadAll() {
-    return Promise.all([
-      api('api/metrics/current').catch(function () {
+    return api('api/metrics/current')
+      .catch(function () {
         return null
-      }),
-      loadHistory(),
-      loadAlerts().catch(function () {}),
-      loadAnalysis(),
-    ]).then(function (results) {
-      var current = results[0]
-      if (current && current.time) applySnapshot(current)
-    })
+      })
+      .then(function (current) {
+        if (state.needToken) return
+        var rest = [loadHistory(), loadAlerts().catch(function () {}), loadAnalysis()]
+        return Promise.all(rest).then(function () {
+          if (current && current.time) applySnapshot(current)
+        })
+      })
   }
 
   // ----- start -----------------------------------------------------------------------------
 
-  $('token-submit').addEventListener('click', function (event) {
+  // The form is never submitted: the token stays out of the address, in memory and this
+  // tab's sessionStorage.
+  $('token-form').addEventListener('submit', function (event) {
     event.preventDefault()
     var value = $('token-input').value
     if (!value) return
-    var next = new URL(location.href)
-    next.searchParams.set('token', value)
-    location.href = next.toString()
+    token = value
+    keepToken(value)
+    $('token-input').value = ''
+    $('token-form').hidden = true
+    state.needToken = false
+    state.retries = 0
+    setStatus('connecting', 'connecting…')
+    if (document.hidden) pause()
+    else loadAll().then(connect, connect)
   })
 
   window.addEventListener('resize', function () {
@@ -576,7 +651,8 @@ ${FORMAT_SCRIPT}
 
   buildCharts()
   if (config.tokenRequired && !token) {
-    askForToken('This monitor needs its token: open the page with ?token=… or enter it here.')
+    state.needToken = true
+    askForToken('This monitor needs its token: enter it here.')
     setStatus('offline', 'token needed')
     return
   }
