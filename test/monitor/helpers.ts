@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import WebSocket from 'ws'
-import type { Monitor, MonitorMessage } from '../../src/monitor/index.js'
+import type { EndpointSnapshot, Monitor, MonitorMessage } from '../../src/monitor/index.js'
 
 /**
  * The monitor variables blanked for every test: what the tests prove must not depend on a
@@ -116,4 +116,26 @@ export const P95_RULE = {
   metric: 'p95',
   comparator: '>' as const,
   threshold: 100,
+}
+
+/** What a probe of a healthy endpoint returns: p50 1, p95 2, p99 3 ms, one 200. */
+export function steadySnapshot(endpoint: {
+  name: string
+  method: string
+  url: string
+}): EndpointSnapshot {
+  return {
+    name: endpoint.name,
+    method: endpoint.method,
+    url: endpoint.url,
+    p50: 1,
+    p95: 2,
+    p99: 3,
+    availability: 100,
+    requests: 1,
+    statusCodes: { '200': 1 },
+    errors: {},
+    probeError: null,
+    objectives: {},
+  }
 }

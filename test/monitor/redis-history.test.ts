@@ -1,13 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createLogger, setLogger } from '../../src/config/logger.js'
-import type {
-  EndpointSnapshot,
-  HistoricalResponse,
-  MonitorPredictions,
-  Probe,
-} from '../../src/monitor/index.js'
+import type { HistoricalResponse, MonitorPredictions, Probe } from '../../src/monitor/index.js'
 import { createMonitor } from '../../src/monitor/index.js'
-import { getJson, intervals, until } from './helpers.js'
+import { getJson, intervals, steadySnapshot, until } from './helpers.js'
 import { RedisServer } from './redis-server.js'
 
 setLogger(createLogger('silent'))
@@ -212,20 +207,4 @@ describe('monitor history of components the monitor does not probe', () => {
 })
 
 /** A probe that answers at once with the same steady figures. */
-const steady: Probe = async endpoint => {
-  const snapshot: EndpointSnapshot = {
-    name: endpoint.name,
-    method: endpoint.method,
-    url: endpoint.url,
-    p50: 1,
-    p95: 2,
-    p99: 3,
-    availability: 100,
-    requests: 1,
-    statusCodes: { '200': 1 },
-    errors: {},
-    probeError: null,
-    objectives: {},
-  }
-  return snapshot
-}
+const steady: Probe = async endpoint => steadySnapshot(endpoint)

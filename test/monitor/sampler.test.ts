@@ -4,38 +4,17 @@ import { createLogger, setLogger } from '../../src/config/logger.js'
 import { createAlertManager } from '../../src/monitor/alerts/index.js'
 import { Collectors } from '../../src/monitor/collectors.js'
 import { HistoryStore } from '../../src/monitor/history/store.js'
-import type {
-  EndpointSnapshot,
-  Monitor,
-  MonitorInsights,
-  MonitorMessage,
-  Probe,
-} from '../../src/monitor/index.js'
+import type { Monitor, MonitorInsights, MonitorMessage, Probe } from '../../src/monitor/index.js'
 import { createMonitor } from '../../src/monitor/index.js'
 import { resolveMonitorOptions } from '../../src/monitor/options.js'
 import { Sampler } from '../../src/monitor/sampler.js'
-import { intervals, until } from './helpers.js'
+import { intervals, steadySnapshot, until } from './helpers.js'
 
 setLogger(createLogger('silent'))
 
 const endpoints = [{ name: 'api', url: 'http://127.0.0.1:9/never-contacted' }]
 
-function answer(endpoint: { name: string; method: string; url: string }): EndpointSnapshot {
-  return {
-    name: endpoint.name,
-    method: endpoint.method,
-    url: endpoint.url,
-    p50: 1,
-    p95: 2,
-    p99: 3,
-    availability: 100,
-    requests: 1,
-    statusCodes: { '200': 1 },
-    errors: {},
-    probeError: null,
-    objectives: {},
-  }
-}
+const answer = steadySnapshot
 
 describe('sampling loop', () => {
   let monitor: Monitor | undefined
