@@ -86,6 +86,7 @@ class LiveMonitor implements Monitor {
       redisUrl: options.redisUrl,
       prefix: options.redisPrefix,
       keep: knownSeries(options.endpoints.map(e => e.name)),
+      onAlerts: saved => this.restoreAlerts(saved),
     })
     this.alerts = parts.alerts === undefined ? createAlertManager(options) : parts.alerts
     this.renderPage = parts.page ?? (info => renderDashboard(info))
@@ -196,6 +197,7 @@ class LiveMonitor implements Monitor {
     await this.sampler.stop()
     if (this.url) await this.server.close()
     await Promise.race([this.alerts?.close(), sleep(timeoutMs)])
+    this.saveAlerts()
     const flushed = await this.history.close(timeoutMs)
     if (!flushed) {
       logger().warn('monitor: stopped with history not written to Redis (Redis unreachable)', {
@@ -205,7 +207,22 @@ class LiveMonitor implements Monitor {
     logger().info('monitor: stopped')
   }
 
+  /**
+   * With Redis, the firing alerts are kept there whenever one fires, repeats or resolves, so a
+   * monitor started again can resolve them: a PagerDuty incident opened before a restart is
+   * closed by the `resolve` of the run that sees the fault gone.
+   */
+  private saveAlerts(): void {
+    if (this.options.redisUrl && this.alerts?.saved) this.history.saveAlerts(this.alerts.saved())
+  }
+
+  private restoreAlerts(saved: unknown): void {
+    const taken = this.alerts?.restore?.(saved) ?? 0
+    if (taken) logger().info('monitor: alerts firing before the restart taken back', { taken })
+  }
+
   private emit(message: MonitorMessage): void {
+    if (message.type === 'alert_fired' || message.type === 'alert_resolved') this.saveAlerts()
     this.server.broadcast(message)
     for (const listener of this.listeners) {
       try {

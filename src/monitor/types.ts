@@ -432,6 +432,10 @@ export interface AlertManager {
   problems(): HealthProblem[]
   /** Waits for notifications in flight (bounded by their timeouts). */
   close(): Promise<void>
+  /** What to keep across a restart (the firing alerts), as plain JSON. */
+  saved?(): unknown
+  /** Takes back what `saved()` returned in an earlier run; returns how many alerts it took. */
+  restore?(saved: unknown): number
 }
 
 // ---------------------------------------------------------------------------------------------

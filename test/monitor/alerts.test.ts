@@ -229,6 +229,48 @@ describe('alert lifecycle', () => {
     expect(all.every(e => e.alert.firedAt === new Date(T0).toISOString())).toBe(true)
   })
 
+  it('takes back the firing alerts an earlier run saved: no second page, and a resolve once clear', () => {
+    const options = { alerts: { forMs: 0, repeatIntervalMs: 10 * 60_000 } }
+    const before = manager(options)
+    const [fired] = before.evaluate(p95(500), T0)
+    // Through JSON, as the monitor keeps it in Redis.
+    const saved = JSON.parse(JSON.stringify(before.saved()))
+
+    // Still breaching after the restart: firing, not fired again until the old schedule's repeat.
+    const still = manager(options)
+    expect(still.restore(saved)).toBe(1)
+    expect(still.firing().map(a => a.fingerprint)).toEqual([fired!.alert.fingerprint])
+    expect(still.evaluate(p95(500), T0 + 5 * 60_000)).toEqual([])
+    expect(still.evaluate(p95(500), T0 + 10 * 60_000).map(e => e.repeat)).toEqual([true])
+
+    // Cleared while the monitor was down: the first clear reading resolves it.
+    const cleared = manager(options)
+    expect(cleared.restore(saved)).toBe(1)
+    const events = cleared.evaluate(p95(100), T0 + 60_000)
+    expect(names(events)).toEqual(['alert_resolved:endpoint_latency'])
+    expect(events[0]!.alert.fingerprint).toBe(fired!.alert.fingerprint)
+    expect(cleared.active()).toEqual([])
+  })
+
+  it('restores nothing from what is not a saved alert, or from a rule this run does not have', () => {
+    const before = manager({ alerts: { forMs: 0 } })
+    before.evaluate(p95(500), T0)
+    const saved = before.saved()
+    const fresh = () => manager({ alerts: { forMs: 0 } })
+    expect(fresh().restore(null)).toBe(0)
+    expect(fresh().restore({ version: 2, alerts: saved.alerts })).toBe(0)
+    expect(fresh().restore({ version: 1, alerts: [{ state: 'firing' }, 'x', null] })).toBe(0)
+    const renamed = { ...saved.alerts[0]!, rule: 'no_such_rule' }
+    expect(fresh().restore({ version: 1, alerts: [renamed] })).toBe(0)
+    // Labels that do not match the fingerprint are not trusted either.
+    const forged = { ...saved.alerts[0]!, labels: { ...saved.alerts[0]!.labels, component: 'x' } }
+    expect(fresh().restore({ version: 1, alerts: [forged] })).toBe(0)
+    // An alert this run already tracks is kept as it is.
+    const tracking = fresh()
+    tracking.evaluate(p95(500), T0 + 1000)
+    expect(tracking.restore(saved)).toBe(0)
+  })
+
   it('uses the injected clock when no time is given, and two intervals as the default `for`', () => {
     let now = T0
     const alerts = manager({ clock: () => now })

@@ -206,5 +206,79 @@ describe('monitor history of components the monitor does not probe', () => {
   })
 })
 
+describe('alert state across a restart, kept in a real redis-server', () => {
+  let redis: RedisServer
+
+  beforeAll(async () => {
+    redis = await RedisServer.start()
+  })
+
+  afterAll(async () => {
+    await redis?.dispose()
+  })
+
+  it('a monitor started after the fault cleared resolves the alert the stopped one had fired', async () => {
+    const options = {
+      port: 0,
+      intervalMs: 100,
+      hostResources: false,
+      redisUrl: redis.url,
+      redisPrefix: 'vp-monitor-alerts',
+      endpoints: [{ name: 'api', url: 'http://127.0.0.1:9/never-contacted' }],
+      alerts: { forMs: 0, repeatIntervalMs: 3_600_000 },
+    }
+    const down: Probe = async endpoint => ({
+      ...steadySnapshot(endpoint),
+      availability: 0,
+      statusCodes: {},
+      errors: { refused: 1 },
+    })
+
+    const first = createMonitor(options, { probe: down })
+    const firstEvents: string[] = []
+    first.onMessage(m => {
+      if (m.type === 'alert_fired') firstEvents.push(`fired:${m.alert.fingerprint}`)
+    })
+    await first.start()
+    await until(() => firstEvents.length > 0, 10_000, 'endpoint_down fired')
+    const fingerprint = firstEvents[0]!.slice('fired:'.length)
+    await first.stop()
+
+    // Still down after the restart: firing at once, and no second page.
+    const again = createMonitor(options, { probe: down })
+    const againEvents: string[] = []
+    again.onMessage(m => {
+      if (m.type === 'alert_fired' || m.type === 'alert_resolved') againEvents.push(m.type)
+    })
+    const base = await again.start()
+    const { body } = await getJson(base, '/api/alerts/active')
+    expect(JSON.stringify(body)).toContain(fingerprint)
+    await intervals(again, 3)
+    expect(againEvents).toEqual([])
+    await again.stop()
+
+    // Healthy after the next restart: the first interval resolves the same alert.
+    const healed = createMonitor(options, { probe: steady })
+    const resolved: string[] = []
+    healed.onMessage(m => {
+      if (m.type === 'alert_resolved') resolved.push(m.alert.fingerprint)
+    })
+    await healed.start()
+    try {
+      await until(() => resolved.length > 0, 10_000, 'the restored alert resolved')
+      expect(resolved).toEqual([fingerprint])
+      expect(healed.latest()).not.toBeNull()
+    } finally {
+      await healed.stop()
+    }
+    const client = redis.client()
+    expect(JSON.parse((await client.get('vp-monitor-alerts:alerts')) ?? 'null')).toEqual({
+      version: 1,
+      alerts: [],
+    })
+    client.disconnect()
+  }, 30_000)
+})
+
 /** A probe that answers at once with the same steady figures. */
 const steady: Probe = async endpoint => steadySnapshot(endpoint)

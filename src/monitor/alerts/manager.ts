@@ -105,6 +105,40 @@ export class AlertManager implements MonitorAlertManager {
     return this.active().filter(alert => alert.state === 'firing')
   }
 
+  /** The firing alerts as plain JSON, for `restore` in a later run (the monitor keeps it in Redis). */
+  saved(): SavedAlerts {
+    return { version: 1, alerts: this.firing() }
+  }
+
+  /**
+   * Takes back the firing alerts an earlier run `saved()`, so that run's notifications are
+   * followed up: an alert still breaching keeps firing without a second page (it repeats on its
+   * old schedule), and one whose condition has cleared resolves at the next clear reading,
+   * sending its `resolve`. Alerts of rules this run does not have, or already tracked here, are
+   * left out, and so is anything that is not a saved alert. Returns how many were taken.
+   */
+  restore(saved: unknown): number {
+    const records = (saved as Partial<SavedAlerts> | null)?.alerts
+    if ((saved as Partial<SavedAlerts> | null)?.version !== 1 || !Array.isArray(records)) return 0
+    let taken = 0
+    for (const record of records as unknown[]) {
+      const alert = savedAlert(record)
+      if (!alert || this.#tracked.has(alert.fingerprint)) continue
+      const check = this.#checks.find(c => c.name === alert.rule)
+      if (!check || fingerprint(alert.labels) !== alert.fingerprint) continue
+      alert.severity = check.severity
+      alert.priority = SEVERITY_PRIORITY[check.severity]
+      this.#tracked.set(alert.fingerprint, {
+        alert,
+        check,
+        activeAt: Date.parse(alert.activeAt),
+        lastNotifiedAt: alert.lastNotifiedAt ? Date.parse(alert.lastNotifiedAt) : 0,
+      })
+      taken++
+    }
+    return taken
+  }
+
   /** Recently resolved alerts, newest first, at most `resolvedHistory`. */
   recent(): AlertRecord[] {
     return this.#recent.map(alert => structuredClone(alert))
@@ -225,6 +259,37 @@ export class AlertManager implements MonitorAlertManager {
     this.#recent = [structuredClone(alert), ...this.#recent].slice(0, this.#resolvedHistory)
     return { type: 'alert_resolved', alert: structuredClone(alert), repeat: false }
   }
+}
+
+/** What `saved()` returns and `restore()` takes. */
+export interface SavedAlerts {
+  version: 1
+  alerts: AlertRecord[]
+}
+
+/** A firing alert as saved, with the fields the lifecycle reads checked; else null. */
+function savedAlert(value: unknown): AlertRecord | null {
+  if (typeof value !== 'object' || value === null) return null
+  const alert = value as Partial<AlertRecord>
+  const labels = alert.labels as unknown
+  if (
+    alert.state !== 'firing' ||
+    typeof alert.fingerprint !== 'string' ||
+    typeof alert.rule !== 'string' ||
+    typeof labels !== 'object' ||
+    labels === null ||
+    !Object.values(labels).every(label => typeof label === 'string') ||
+    typeof alert.activeAt !== 'string' ||
+    !Number.isFinite(Date.parse(alert.activeAt)) ||
+    (alert.lastNotifiedAt !== null &&
+      !(
+        typeof alert.lastNotifiedAt === 'string' &&
+        Number.isFinite(Date.parse(alert.lastNotifiedAt))
+      ))
+  ) {
+    return null
+  }
+  return structuredClone(alert) as AlertRecord
 }
 
 function start(key: string, check: AlertCheck, observation: AlertObservation, now: number) {

@@ -32,6 +32,9 @@ export interface RedisHistoryOptions {
   /** Every series held in memory with its points, oldest first: what a Redis that lost them
    * (restarted without persistence, say) is given back when it returns. */
   held: () => Iterable<[SeriesKey, HistoryPoint[]]>
+  /** Called once, on the first connection, with the alert state an earlier run saved (parsed
+   * JSON), when there is one. */
+  onAlerts?: (saved: unknown) => void
 }
 
 /** Points per ZADD command, so one huge backlog does not become one huge command. */
@@ -65,6 +68,9 @@ export class RedisHistory {
   private writeError: string | null = null
   private failingSince: number | null = null
   private closed = false
+  /** Alert state (JSON) not yet written; null when Redis holds the latest. */
+  private alertState: string | null = null
+  private alertsLoaded = false
 
   constructor(options: RedisHistoryOptions) {
     this.options = options
@@ -141,9 +147,24 @@ export class RedisHistory {
     return this.queue.length === 0
   }
 
+  /**
+   * Keeps the alert state (the firing alerts, as plain JSON) under `<prefix>:alerts`, so a
+   * monitor started again resolves what was firing when it stopped. Only the latest state is
+   * kept; while Redis is down it is written once Redis returns. Never throws, never waits.
+   */
+  saveAlerts(state: unknown): void {
+    this.alertState = JSON.stringify(state)
+    this.writeAlerts()
+  }
+
   /** Flushes (bounded) and disconnects. */
   async close(timeoutMs = 3000): Promise<boolean> {
     const flushed = await this.flush(timeoutMs)
+    if (this.ready && this.alertState !== null) {
+      await within(this.client.set(this.alertsKey(), this.alertState), READ_TIMEOUT_MS).catch(
+        () => {},
+      )
+    }
     this.closed = true
     if (this.ready) await this.client.quit().catch(() => this.client.disconnect())
     else this.client.disconnect()
@@ -196,10 +217,39 @@ export class RedisHistory {
     if (!replies || failed) throw failed?.[0] ?? new Error('transaction aborted')
   }
 
+  private writeAlerts(): void {
+    const state = this.alertState
+    if (!this.ready || this.closed || state === null) return
+    this.client.set(this.alertsKey(), state).then(
+      () => {
+        if (this.alertState === state) this.alertState = null
+      },
+      () => {
+        // Kept: written again with the next change, on reconnect, or at close.
+      },
+    )
+  }
+
+  /** The alert state an earlier run saved, handed over once, before this run writes its own. */
+  private async loadAlerts(): Promise<void> {
+    if (this.alertsLoaded || !this.options.onAlerts) return
+    const saved = await this.client.get(this.alertsKey())
+    this.alertsLoaded = true
+    if (saved === null) return
+    try {
+      this.options.onAlerts(JSON.parse(saved))
+    } catch (error) {
+      logger().warn('monitor: the alert state saved in Redis could not be read; not restored', {
+        error: (error as Error).message,
+      })
+    }
+  }
+
   private async onReady(): Promise<void> {
     if (this.closed) return
     try {
       this.restore(await this.load())
+      await this.loadAlerts()
     } catch (error) {
       this.error = (error as Error).message
     }
@@ -210,6 +260,7 @@ export class RedisHistory {
     this.failingSince = null
     logger().info('monitor: Redis history connected', { buffered: this.state().buffered })
     this.drain()
+    this.writeAlerts()
   }
 
   /**
@@ -312,6 +363,10 @@ export class RedisHistory {
 
   private seriesSetKey(): string {
     return `${this.options.prefix}:series`
+  }
+
+  private alertsKey(): string {
+    return `${this.options.prefix}:alerts`
   }
 }
 

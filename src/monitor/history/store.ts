@@ -13,6 +13,8 @@ export interface HistoryStoreOptions {
   prefix: string
   /** Which series stored in Redis are loaded at start (and so analysed); default all. */
   keep?: (series: SeriesKey) => boolean
+  /** Called once, on the first connection to Redis, with the alert state an earlier run saved. */
+  onAlerts?: (saved: unknown) => void
 }
 
 /**
@@ -34,6 +36,7 @@ export class HistoryStore {
           maxHistorySize: options.maxHistorySize,
           onLoad: (series, points) => this.ring(series).merge(points),
           held: () => this.held(),
+          ...(options.onAlerts ? { onAlerts: options.onAlerts } : {}),
           ...(options.keep ? { keep: options.keep } : {}),
         })
       : null
@@ -42,6 +45,11 @@ export class HistoryStore {
   /** Connects to Redis (waiting at most `waitMs`) and loads what it holds. */
   async open(waitMs = 2000): Promise<void> {
     await this.redis?.open(waitMs)
+  }
+
+  /** Keeps the alert state in Redis for the next run; nothing without Redis. */
+  saveAlerts(state: unknown): void {
+    this.redis?.saveAlerts(state)
   }
 
   /** Adds one interval's points to memory, and queues them for Redis. */
