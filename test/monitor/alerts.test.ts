@@ -281,6 +281,40 @@ describe('alert lifecycle', () => {
     const [event] = alerts.evaluate(p95(400))
     expect(event?.alert.firedAt).toBe(new Date(T0 + 2 * INTERVAL).toISOString())
   })
+  it('fires at the reading due at `for` even when it comes a few ms early', () => {
+    let now = T0
+    const alerts = manager({ intervalMs: 2000, clock: () => now })
+
+    // The default `for` is two intervals (4 s); readings jitter by a few ms.
+    alerts.evaluate(p95(400))
+    now = T0 + 1999
+    expect(alerts.evaluate(p95(400))).toEqual([])
+    now = T0 + 3998
+    const [event] = alerts.evaluate(p95(400))
+    expect(event?.type).toBe('alert_fired')
+    expect(event?.alert.firedAt).toBe(new Date(T0 + 3998).toISOString())
+  })
+
+  it('does not fire a whole interval early: the tolerance is half an interval', () => {
+    let now = T0
+    const alerts = manager({ intervalMs: 2000, clock: () => now })
+
+    alerts.evaluate(p95(400))
+    now = T0 + 2999
+    expect(alerts.evaluate(p95(400))).toEqual([])
+    now = T0 + 3000
+    expect(names(alerts.evaluate(p95(400)))).toEqual(['alert_fired:endpoint_latency'])
+  })
+
+  it('holds a `for` exactly without a tolerance when the manager is built by hand', () => {
+    const checks = manager({ alerts: { forMs: 4000 } }).checks()
+    const latency = checks.find(check => check.name === 'endpoint_latency')!
+    const alerts = new AlertManager({ checks: [latency] })
+
+    alerts.evaluate(p95(400), T0)
+    expect(alerts.evaluate(p95(400), T0 + 3998)).toEqual([])
+    expect(alerts.evaluate(p95(400), T0 + 4000)).toHaveLength(1)
+  })
 })
 
 describe('rules from objectives', () => {

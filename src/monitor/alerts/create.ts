@@ -9,7 +9,8 @@ import { buildRules } from './rules/build.js'
  * validates the alert options (throws `PerfConfigError` before anything runs), compiles the
  * built-in and configured rules, and creates the notifiers: `notifierInstances` if given, else
  * `alerts.notifiers`, else those the environment configures (`SLACK_WEBHOOK_URL`,
- * `PAGERDUTY_ROUTING_KEY`, `ALERT_WEBHOOK_URL`; see `notifiersFromEnv`).
+ * `PAGERDUTY_ROUTING_KEY`, `ALERT_WEBHOOK_URL`; see `notifiersFromEnv`). A pending alert may
+ * fire half an interval before its `for`, so timing jitter cannot add a whole interval to it.
  */
 export function createAlertManager(options: AlertManagerOptions = {}): AlertManager {
   const config = resolveAlertConfig(options)
@@ -18,5 +19,10 @@ export function createAlertManager(options: AlertManagerOptions = {}): AlertMana
     options.notifierInstances ??
     createNotifiers(configured.length > 0 ? configured : notifiersFromEnv(options.env))
 
-  return new AlertManager({ checks: buildRules(config), notifiers, clock: options.clock })
+  return new AlertManager({
+    checks: buildRules(config),
+    notifiers,
+    clock: options.clock,
+    forToleranceMs: config.intervalMs / 2,
+  })
 }

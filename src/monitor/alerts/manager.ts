@@ -19,6 +19,13 @@ export interface AlertManagerInit {
   clock?: () => number
   /** How many resolved alerts `recent()` keeps, newest first; default 100. */
   resolvedHistory?: number
+  /**
+   * How much sooner than its `for` a pending alert may fire, ms; default 0. Readings come once
+   * an interval, each a little late or early (a slow probe finishes seconds after a fast one),
+   * so a condition judged at exactly `for` misses by a few ms and waits a whole interval more.
+   * `createAlertManager` sets half the sampling interval: `for` rounds to the nearest reading.
+   */
+  forToleranceMs?: number
 }
 
 interface Tracked {
@@ -46,6 +53,7 @@ export class AlertManager implements MonitorAlertManager {
   readonly #notifiers: Notifier[]
   readonly #clock: () => number
   readonly #resolvedHistory: number
+  readonly #forToleranceMs: number
   readonly #tracked = new Map<string, Tracked>()
   #recent: AlertRecord[] = []
 
@@ -54,6 +62,7 @@ export class AlertManager implements MonitorAlertManager {
     this.#notifiers = [...(init.notifiers ?? [])]
     this.#clock = init.clock ?? Date.now
     this.#resolvedHistory = init.resolvedHistory ?? 100
+    this.#forToleranceMs = init.forToleranceMs ?? 0
   }
 
   /** The compiled rules, in evaluation order. */
@@ -242,7 +251,8 @@ export class AlertManager implements MonitorAlertManager {
         this.#tracked.delete(key)
         return undefined
       }
-      return now - tracked.activeAt >= check.forMs ? fire(tracked, now, false) : undefined
+      const held = now - tracked.activeAt
+      return held >= check.forMs - this.#forToleranceMs ? fire(tracked, now, false) : undefined
     }
 
     if (observation.clear) return this.#resolve(key, tracked, now)
