@@ -73,7 +73,10 @@ const LEVEL_KEYS = ['normal', 'warning', 'critical'] as const
  * Checks every option once, before the monitor starts, and fills the defaults: from the
  * options first, then the environment (`MONITORING_INTERVAL` in seconds, `MONITOR_PORT`,
  * `MONITOR_HOST`, `MONITOR_TOKEN`, `REDIS_URL`, `PERF_BASE_URL`), then `MONITOR_DEFAULTS`.
- * Throws `PerfConfigError` naming the option, the value and what is allowed.
+ * Options given in code win over the environment; the CLI, whose order is flags, environment,
+ * config file, merges `monitorEnv` into the options before it calls this. Every monitor
+ * variable that is set is checked, whether or not it wins. Throws `PerfConfigError` naming
+ * the option, the value and what is allowed.
  */
 export function resolveMonitorOptions(
   options: MonitorOptions = {},
@@ -85,15 +88,20 @@ export function resolveMonitorOptions(
   }
   rejectUnknownKeys(options, OPTION_KEYS, '')
 
-  const intervalMs = resolveInterval(options.intervalMs, env.MONITORING_INTERVAL)
-  const port = integer('port', options.port ?? envPort(env.MONITOR_PORT), {
+  const fromEnv = monitorEnv(env)
+  const intervalMs =
+    resolveInterval(options.intervalMs) ?? fromEnv.intervalMs ?? MONITOR_DEFAULTS.intervalMs
+  const port = integer('port', options.port ?? fromEnv.port, {
     fallback: MONITOR_DEFAULTS.port,
     min: 0,
     max: 65_535,
   })
-  const host = resolveHost(options.host ?? (env.MONITOR_HOST?.trim() || undefined))
-  const token = resolveToken(options.token ?? (env.MONITOR_TOKEN || undefined), host)
-  const redisUrl = resolveRedisUrl(options.redisUrl ?? (env.REDIS_URL?.trim() || undefined))
+  const host = resolveHost(options.host ?? fromEnv.host)
+  const token = resolveToken(
+    options.token === undefined ? fromEnv.token : checkToken(options.token, 'token'),
+    host,
+  )
+  const redisUrl = resolveRedisUrl(options.redisUrl, 'redisUrl') ?? fromEnv.redisUrl ?? null
   const baseUrl = resolveBaseUrl(
     options.baseUrl,
     env === process.env ? envBaseUrl() : env.PERF_BASE_URL,
@@ -195,23 +203,65 @@ export function isLoopback(host: string): boolean {
   return isIP(host) === 4 && host.startsWith('127.')
 }
 
-function resolveInterval(value: number | undefined, envSeconds: string | undefined): number {
-  if (value !== undefined) {
-    if (
-      typeof value !== 'number' ||
-      !Number.isFinite(value) ||
-      value < 50 ||
-      value > MAX_INTERVAL_MS
-    ) {
-      throw invalidOption(
-        'intervalMs',
-        value,
-        `expected milliseconds, a number from 50 to ${MAX_INTERVAL_MS} (24 h)`,
-      )
-    }
-    return value
+/** The monitor's own variables, read and checked; those not set are left out. */
+export interface MonitorEnv {
+  /** `MONITORING_INTERVAL`, converted from seconds to ms. */
+  intervalMs?: number
+  /** `MONITOR_PORT`. */
+  port?: number
+  /** `MONITOR_HOST`. */
+  host?: string
+  /** `MONITOR_TOKEN`. */
+  token?: string
+  /** `REDIS_URL`. */
+  redisUrl?: string
+}
+
+/**
+ * Reads `MONITORING_INTERVAL`, `MONITOR_PORT`, `MONITOR_HOST`, `MONITOR_TOKEN` and `REDIS_URL`,
+ * and checks each that is set (an empty value counts as unset), whether or not an option will
+ * override it: a mistake in a variable is reported, not hidden until the day the config stops
+ * setting that option. Throws `PerfConfigError` naming the variable. `PERF_BASE_URL` is not
+ * read here: it belongs to the whole suite, and is checked only when an endpoint needs it.
+ */
+export function monitorEnv(env: NodeJS.ProcessEnv = process.env): MonitorEnv {
+  if (env === process.env) loadEnv()
+  const read: MonitorEnv = {}
+  const interval = envInterval(env.MONITORING_INTERVAL)
+  if (interval !== undefined) read.intervalMs = interval
+  const port = envPort(env.MONITOR_PORT)
+  if (port !== undefined) read.port = port
+  const host = env.MONITOR_HOST?.trim()
+  if (host) read.host = host
+  // Unlike the others, a token is not trimmed: a blank one or one with spaces at its ends is
+  // refused, where trimming would quietly use another secret than the one written.
+  if (env.MONITOR_TOKEN) read.token = checkToken(env.MONITOR_TOKEN, 'MONITOR_TOKEN')
+  const redisUrl = resolveRedisUrl(env.REDIS_URL?.trim() || undefined, 'REDIS_URL')
+  if (redisUrl) read.redisUrl = redisUrl
+  return read
+}
+
+/** `intervalMs` when given, checked; undefined when not. */
+function resolveInterval(value: number | undefined): number | undefined {
+  if (value === undefined) return undefined
+  if (
+    typeof value !== 'number' ||
+    !Number.isFinite(value) ||
+    value < 50 ||
+    value > MAX_INTERVAL_MS
+  ) {
+    throw invalidOption(
+      'intervalMs',
+      value,
+      `expected milliseconds, a number from 50 to ${MAX_INTERVAL_MS} (24 h)`,
+    )
   }
-  if (envSeconds === undefined || envSeconds.trim() === '') return MONITOR_DEFAULTS.intervalMs
+  return value
+}
+
+/** `MONITORING_INTERVAL` in seconds, a plain decimal; returns ms, undefined when unset. */
+function envInterval(envSeconds: string | undefined): number | undefined {
+  if (envSeconds === undefined || envSeconds.trim() === '') return undefined
   const seconds = Number(envSeconds)
   if (
     !PLAIN_DECIMAL.test(envSeconds.trim()) ||
@@ -299,9 +349,6 @@ function resolveHost(value: string | undefined): string {
 }
 
 function resolveToken(value: string | undefined, host: string): string | null {
-  if (value !== undefined && (typeof value !== 'string' || value.length < 8)) {
-    throw new PerfConfigError('token', 'token: expected a string of at least 8 characters')
-  }
   if (value === undefined && !isLoopback(host)) {
     throw new PerfConfigError(
       'token',
@@ -312,11 +359,32 @@ function resolveToken(value: string | undefined, host: string): string | null {
   return value ?? null
 }
 
-function resolveRedisUrl(value: string | undefined): string | null {
+/**
+ * A token as a client sends it: at least 8 characters, not blank, no whitespace at either end
+ * (a client sends what it was given, so `"secret "` would be refused to everyone who copied it
+ * without the space, and eight spaces are no secret). The message names `option`, never the
+ * value.
+ */
+function checkToken(value: unknown, option: string): string {
+  const allowed =
+    'expected a string of at least 8 characters, not blank, with no whitespace at either end'
+  if (typeof value !== 'string' || value.length < 8) {
+    throw new PerfConfigError(option, `${option}: ${allowed}`)
+  }
+  if (value.trim() === '') {
+    throw new PerfConfigError(option, `${option}: got only whitespace; ${allowed}`)
+  }
+  if (value.trim() !== value) {
+    throw new PerfConfigError(option, `${option}: starts or ends with whitespace; ${allowed}`)
+  }
+  return value
+}
+
+function resolveRedisUrl(value: string | undefined, option: string): string | null {
   if (value === undefined) return null
   if (typeof value !== 'string' || !/^rediss?:\/\/./.test(value)) {
     // The URL may hold a password: name the option, never echo the value.
-    throw new PerfConfigError('redisUrl', 'redisUrl: expected a redis:// or rediss:// URL')
+    throw new PerfConfigError(option, `${option}: expected a redis:// or rediss:// URL`)
   }
   return value
 }

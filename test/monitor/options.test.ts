@@ -69,6 +69,44 @@ describe('resolveMonitorOptions', () => {
     expect(o.port).toBe(0)
   })
 
+  it('checks every monitor variable that is set, also when an option overrides it', () => {
+    const options = { intervalMs: 1000, port: 0, host: '127.0.0.1', token: 'long-enough' }
+    expect(errorOf(() => resolve(options, { MONITORING_INTERVAL: '0x10' })).message).toMatch(
+      /^MONITORING_INTERVAL: got "0x10"; expected seconds/,
+    )
+    expect(errorOf(() => resolve(options, { MONITOR_PORT: '80.5' })).option).toBe('MONITOR_PORT')
+    expect(errorOf(() => resolve(options, { MONITOR_TOKEN: 'short' })).option).toBe('MONITOR_TOKEN')
+    expect(
+      errorOf(() => resolve({ ...options, redisUrl: 'redis://127.0.0.1:1' }, { REDIS_URL: 'x' }))
+        .message,
+    ).toBe('REDIS_URL: expected a redis:// or rediss:// URL')
+    // Valid, they lose to the options given in code.
+    expect(resolve(options, { MONITORING_INTERVAL: '5', MONITOR_PORT: '9' })).toMatchObject({
+      intervalMs: 1000,
+      port: 0,
+    })
+  })
+
+  it('refuses a token that is blank or has whitespace at either end, naming where it came from', () => {
+    const allowed =
+      'expected a string of at least 8 characters, not blank, with no whitespace at either end'
+    const bound = { host: '0.0.0.0' }
+    expect(errorOf(() => resolve(bound, { MONITOR_TOKEN: '        ' })).message).toBe(
+      `MONITOR_TOKEN: got only whitespace; ${allowed}`,
+    )
+    expect(errorOf(() => resolve(bound, { MONITOR_TOKEN: ' secret-token' })).message).toBe(
+      `MONITOR_TOKEN: starts or ends with whitespace; ${allowed}`,
+    )
+    expect(errorOf(() => resolve(bound, { MONITOR_TOKEN: 'secret-token\n' })).option).toBe(
+      'MONITOR_TOKEN',
+    )
+    const fromOption = errorOf(() => resolve({ ...bound, token: '\t\t\t\t\t\t\t\t' }))
+    expect(fromOption.message).toBe(`token: got only whitespace; ${allowed}`)
+    expect(fromOption.message).not.toContain('\t')
+    // Spaces inside a token are its own business.
+    expect(resolve(bound, { MONITOR_TOKEN: 'pass phrase here' }).token).toBe('pass phrase here')
+  })
+
   it('leaves a PERF_BASE_URL that is not a URL alone unless an endpoint path needs it', () => {
     const env = { PERF_BASE_URL: 'staging.example.com' }
     const absolute = { endpoints: [{ name: 'a', url: 'http://127.0.0.1:9100/ok' }] }
