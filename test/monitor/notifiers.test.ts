@@ -96,6 +96,24 @@ async function receiver(replies: Reply[] = [], fallback: Reply = { status: 200 }
   return handle
 }
 
+/** A webhook whose receiver holds every answer until `release()`, and what it was sent. */
+async function gatedWebhook(options: { queueSize?: number } = {}) {
+  let release: () => void = () => {}
+  const gate = new Promise<void>(resolve => {
+    release = resolve
+  })
+  const hook = await receiver([], (_req, res) => {
+    gate.then(() => res.end('ok'))
+  })
+  const notifier = createWebhookNotifier({ url: `${hook.url}/hook`, ...FAST, ...options })
+  const sent = () =>
+    hook.requests.map(r => {
+      const body = r.body as { type: string; alert: { fingerprint: string } }
+      return `${body.type}:${body.alert.fingerprint}`
+    })
+  return { receiver: hook, notifier, release, sent }
+}
+
 // ---------------------------------------------------------------------------------------------
 
 const SLACK_PATH = '/services/T0SECRET/B0SECRET/XyZsecretToken123'
@@ -514,6 +532,52 @@ describe('delivery: retries, backoff, timeouts, queue', () => {
     expect(contexts).toContain('fp-5')
     expect(notifier.status()).toMatchObject({ sent: 3, dropped: 3, queued: 0 })
     await notifier.close()
+  })
+
+  it("sends the most severe waiting event first, and each alert's events in order", async () => {
+    const hook = await gatedWebhook()
+    const event = (type: 'fired' | 'resolved', fingerprint: string, severity: AlertSeverity) =>
+      (type === 'fired' ? fired : resolved)({ fingerprint, severity })
+
+    // The first event holds the receiver; the rest wait behind it in this order.
+    hook.notifier.notify(event('fired', 'first', 'low'))
+    await hook.receiver.waitFor(1)
+    hook.notifier.notify(event('fired', 'warn', 'medium'))
+    hook.notifier.notify(event('fired', 'down', 'critical'))
+    hook.notifier.notify(event('fired', 'trend', 'low'))
+    hook.notifier.notify(event('resolved', 'down', 'critical'))
+    hook.notifier.notify(event('fired', 'slow', 'high'))
+    hook.notifier.notify(event('resolved', 'warn', 'medium'))
+    hook.release()
+    await hook.notifier.flush()
+
+    expect(hook.sent()).toEqual([
+      'alert_fired:first',
+      'alert_fired:down',
+      'alert_resolved:down',
+      'alert_fired:slow',
+      'alert_fired:warn',
+      'alert_resolved:warn',
+      'alert_fired:trend',
+    ])
+    await hook.notifier.close()
+  })
+
+  it('drops the oldest of the least severe events when full, never a page for a warning', async () => {
+    const hook = await gatedWebhook({ queueSize: 2 })
+
+    hook.notifier.notify(fired({ fingerprint: 'first', severity: 'low' }))
+    await hook.receiver.waitFor(1)
+    hook.notifier.notify(fired({ fingerprint: 'down', severity: 'critical' }))
+    hook.notifier.notify(fired({ fingerprint: 'trend', severity: 'low' }))
+    hook.notifier.notify(fired({ fingerprint: 'warn', severity: 'medium' }))
+    hook.notifier.notify(fired({ fingerprint: 'anomaly', severity: 'low' }))
+    expect(hook.notifier.status()).toMatchObject({ queued: 2, dropped: 2 })
+    hook.release()
+    await hook.notifier.flush()
+
+    expect(hook.sent()).toEqual(['alert_fired:first', 'alert_fired:down', 'alert_fired:warn'])
+    await hook.notifier.close()
   })
 
   it('skips events below minSeverity', async () => {

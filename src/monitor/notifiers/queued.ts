@@ -44,11 +44,14 @@ export const NOTIFIER_DEFAULTS = {
 type Outcome = { ok: true } | { ok: false; retry: boolean; delayMs?: number; error: string }
 
 /**
- * A notifier that queues events and sends them one at a time in the background. Each
- * attempt has a timeout; 429, 5xx, timeouts and network errors are retried with exponential
- * backoff and jitter (a 429's `Retry-After` is honoured up to `maxRetryAfterMs`); other 4xx
- * are not retried, because the same request would be refused again. The queue is bounded and
- * drops the oldest event when full, so a receiver that is down cannot grow memory or delay
+ * A notifier that queues events and sends them one at a time in the background, the most
+ * severe waiting event first and in arrival order within a severity: a receiver that is slow
+ * to fail holds each event for up to `timeoutMs` × (`retries` + 1) plus the backoff, and a
+ * page must not wait behind every warning queued before it. Each attempt has a timeout; 429,
+ * 5xx, timeouts and network errors are retried with exponential backoff and jitter (a 429's
+ * `Retry-After` is honoured up to `maxRetryAfterMs`); other 4xx are not retried, because the
+ * same request would be refused again. The queue is bounded and, when full, drops the oldest
+ * of its least severe events, so a receiver that is down cannot grow memory or delay
  * sampling. Secrets live in private fields and pass through a redactor before any text
  * leaves this class.
  */
@@ -92,9 +95,14 @@ export class QueuedNotifier implements Notifier {
     if (SEVERITIES.indexOf(event.alert.severity) > worst) return
 
     if (this.#queue.length >= this.#options.queueSize) {
-      this.#queue.shift()
+      const least = leastSevere(this.#queue)
+      const keep = rankOf(event) <= rankOf(this.#queue[least]!)
+      if (keep) this.#queue.splice(least, 1)
       this.#status.dropped += 1
-      logger().warn('notifier queue full; dropped the oldest alert event', { notifier: this.name })
+      logger().warn('notifier queue full; dropped the oldest of its least severe alert events', {
+        notifier: this.name,
+      })
+      if (!keep) return
     }
     this.#queue.push(event)
     this.#kick()
@@ -129,15 +137,29 @@ export class QueuedNotifier implements Notifier {
     })
   }
 
-  /** Sends queued events in order until the queue is empty or the notifier is stopped. */
+  /** Sends queued events, worst first, until the queue is empty or the notifier is stopped. */
   async #drain(): Promise<void> {
-    for (let event = this.#queue.shift(); event; event = this.#queue.shift()) {
+    for (let event = this.#next(); event; event = this.#next()) {
       if (this.#stop.signal.aborted) {
         this.#status.dropped += 1
         continue
       }
       await this.#deliver(event)
     }
+  }
+
+  /**
+   * Takes the first waiting event of the worst severity. Every event of one alert has the
+   * alert's severity (the rule's, fixed), so they are taken in arrival order among themselves:
+   * a resolve never goes out before the fire it follows.
+   */
+  #next(): AlertNotification | undefined {
+    if (this.#queue.length === 0) return undefined
+    let worst = 0
+    for (let index = 1; index < this.#queue.length; index += 1) {
+      if (rankOf(this.#queue[index]!) < rankOf(this.#queue[worst]!)) worst = index
+    }
+    return this.#queue.splice(worst, 1)[0]
   }
 
   /** One event: the first attempt plus up to `retries` more. */
@@ -251,6 +273,20 @@ export function parseRetryAfter(value: string | string[] | undefined): number | 
   if (/^\d+(\.\d+)?$/.test(text.trim())) return Number(text.trim()) * 1000
   const date = Date.parse(text)
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now())
+}
+
+/** 0 for critical up to 3 for low: lower is sent first and dropped last. */
+function rankOf(event: AlertNotification): number {
+  return SEVERITIES.indexOf(event.alert.severity)
+}
+
+/** The index of the oldest of the least severe events (the one a full queue drops). */
+function leastSevere(queue: readonly AlertNotification[]): number {
+  let least = 0
+  for (let index = 1; index < queue.length; index += 1) {
+    if (rankOf(queue[index]!) > rankOf(queue[least]!)) least = index
+  }
+  return least
 }
 
 function validateOptions(options: NotifierOptions): Required<Omit<NotifierOptions, 'name'>> {

@@ -67,7 +67,8 @@ export interface NotifierOptions {
   maxBackoffMs?: number
   /** Longest `Retry-After` honoured, ms; longer values are cut to this; default 60000. */
   maxRetryAfterMs?: number
-  /** Events kept waiting at most; beyond this the oldest is dropped; default 100. */
+  /** Events kept waiting at most; beyond this the oldest of the least severe is dropped;
+   * default 100. Waiting events are sent worst severity first. */
   queueSize?: number
   /** Random source in [0, 1) for the jitter (tests make it fixed); default Math.random. */
   random?: () => number
