@@ -369,6 +369,45 @@ describe('rules from objectives', () => {
     expect(event?.alert.summary).toContain('timed out after 5000 ms')
   })
 
+  it('words availability and error-rate alerts by the value while down keeps them firing', () => {
+    const alerts = manager({ alerts: { forMs: 0 } })
+    const failing = (availability: number) =>
+      snapshot([
+        endpoint({ availability, errors: { status_5xx: 5 }, objectives: { availability: 99 } }),
+        endpoint({ name: 'search', availability, errors: { status_5xx: 5 }, objectives: {} }),
+      ])
+    alerts.evaluate(failing(50), T0)
+    alerts.evaluate(failing(0), T0 + INTERVAL)
+
+    const summaries = Object.fromEntries(alerts.firing().map(a => [a.rule, a.summary]))
+    expect(summaries.endpoint_availability).toBe('api availability 0% under its objective of 99%')
+    expect(summaries.endpoint_error_rate).toBe(
+      'search error rate 100% (over 10%): 5 of 5 probe requests failed (status_5xx 5)',
+    )
+  })
+
+  it('gives endpoint_down its bound in words, and words a partial recovery still firing', () => {
+    const alerts = manager({ alerts: { forMs: 0 } })
+    const [event] = alerts.evaluate(snapshot([endpoint({ availability: 0, p95: null })]), T0)
+    expect(event?.alert).toMatchObject({
+      rule: 'endpoint_down',
+      value: 0,
+      threshold: null,
+      thresholdText: 'any success',
+      clearThreshold: 50,
+    })
+
+    alerts.evaluate(snapshot([endpoint({ availability: 40 })]), T0 + INTERVAL)
+    expect(alerts.firing()[0]?.summary).toBe(
+      'api availability 40%, under the 50% it must reach to resolve',
+    )
+    const [resolved] = alerts.evaluate(
+      snapshot([endpoint({ availability: 60 })]),
+      T0 + 2 * INTERVAL,
+    )
+    expect(resolved?.alert.summary).toBe('api availability 60%: back at or above 50%')
+  })
+
   it('raises endpoint_availability under its objective and clears halfway to 100%', () => {
     const alerts = manager({ alerts: { forMs: 0 } })
     const at = (availability: number) =>

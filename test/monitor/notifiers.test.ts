@@ -8,6 +8,7 @@ import { createLogger, setLogger } from '../../src/config/logger.js'
 import { PerfConfigError } from '../../src/errors.js'
 import type { AlertNotification, AlertRecord } from '../../src/monitor/alerts/index.js'
 import { createAlertManager } from '../../src/monitor/alerts/index.js'
+import { valueLine } from '../../src/monitor/notifiers/format.js'
 import type { NotifierSetup } from '../../src/monitor/notifiers/index.js'
 import {
   checkNotifier,
@@ -230,6 +231,35 @@ describe('Slack incoming webhook', () => {
         { type: 'mrkdwn', text: '*Resolved*\n2026-01-01T00:05:00.000Z' },
         { type: 'mrkdwn', text: '*Value*\n250 ms' },
       ]),
+    })
+    await notifier.close()
+  })
+})
+
+describe('value and threshold', () => {
+  it('shows a bound given in words where the rule has no number for it', async () => {
+    const down = alert({
+      rule: 'endpoint_down',
+      severity: 'critical',
+      priority: 'P0',
+      value: 0,
+      threshold: null,
+      thresholdText: 'any success',
+      clearThreshold: 50,
+      unit: '%',
+    })
+    expect(valueLine(down)).toEqual({ value: '0%', threshold: 'any success' })
+    expect(valueLine(alert({ threshold: null }))).toEqual({ value: '412 ms', threshold: 'n/a' })
+
+    const pd = await receiver([], { status: 202 })
+    const notifier = createPagerDutyNotifier({ routingKey: ROUTING_KEY, url: pd.url, ...FAST })
+    notifier.notify({ type: 'alert_fired', alert: down, repeat: false })
+    await notifier.flush()
+    const body = pd.requests[0]?.body as { payload: { custom_details: Record<string, unknown> } }
+    expect(body.payload.custom_details).toMatchObject({
+      value: 0,
+      threshold: 'any success',
+      clear_threshold: 50,
     })
     await notifier.close()
   })

@@ -314,6 +314,9 @@ function start(key: string, check: AlertCheck, observation: AlertObservation, no
     summary: observation.summary,
     value: observation.value,
     threshold: observation.threshold,
+    ...(observation.thresholdText === undefined
+      ? {}
+      : { thresholdText: observation.thresholdText }),
     clearThreshold: observation.clearThreshold,
     unit: observation.unit,
     activeAt: new Date(now).toISOString(),
@@ -341,6 +344,8 @@ function update(alert: AlertRecord, observation: AlertObservation): void {
   if (observation.value !== null) alert.value = observation.value
   alert.summary = observation.summary
   alert.threshold = observation.threshold
+  if (observation.thresholdText === undefined) delete alert.thresholdText
+  else alert.thresholdText = observation.thresholdText
   alert.clearThreshold = observation.clearThreshold
   if (observation.details) alert.details = { ...observation.details }
 }

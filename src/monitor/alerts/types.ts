@@ -38,6 +38,8 @@ export interface AlertObservation {
   value: number | null
   /** The bound that fires the alert, in `unit`; null for rules without one (anomalies). */
   threshold: number | null
+  /** The bound in words where no number says it (`endpoint_down`: "any success"). */
+  thresholdText?: string
   /** The bound a firing alert must get back past before it resolves, in `unit`. */
   clearThreshold: number | null
   /** `ms`, `%`, `B/s`, or '' for a count. */
@@ -75,6 +77,8 @@ export interface AlertRecord extends Alert {
   source: AlertSource
   /** Bound a firing alert must get back past to resolve, in `unit`; null when none. */
   clearThreshold: number | null
+  /** The bound in words where `threshold` is null but the rule has one ("any success"). */
+  thresholdText?: string
   unit: string
   /** When a fired (or repeated) event was last emitted for it, ISO 8601. */
   lastNotifiedAt: string | null

@@ -13,12 +13,11 @@ export function headline(event: AlertNotification): string {
   return `[${stateWord(event)} ${alert.priority} ${alert.severity}] ${alert.rule}: ${alert.summary}`
 }
 
-/** The measured value and the bound, as people read them. */
+/** The measured value and the bound, as people read them (the bound in words if it has them). */
 export function valueLine(alert: AlertRecord): { value: string; threshold: string } {
-  return {
-    value: formatValue(alert.value, alert.unit),
-    threshold: alert.threshold === null ? 'n/a' : formatValue(alert.threshold, alert.unit),
-  }
+  let threshold = alert.thresholdText ?? 'n/a'
+  if (alert.threshold !== null) threshold = formatValue(alert.threshold, alert.unit)
+  return { value: formatValue(alert.value, alert.unit), threshold }
 }
 
 /** Cuts text to `max` characters, marking the cut. */

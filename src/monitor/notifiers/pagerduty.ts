@@ -74,7 +74,7 @@ export function pagerDutyEvent(
         priority: alert.priority,
         severity: alert.severity,
         value: alert.value,
-        threshold: alert.threshold,
+        threshold: alert.threshold ?? alert.thresholdText ?? null,
         clear_threshold: alert.clearThreshold,
         unit: alert.unit,
         active_at: alert.activeAt,

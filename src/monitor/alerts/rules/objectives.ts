@@ -53,21 +53,35 @@ export function objectiveChecks(config: AlertConfig): AlertCheck[] {
   ]
 }
 
+/**
+ * Down has no numeric bound: it fires when not one probe request succeeds. Its threshold is
+ * null, so no "0% / 0%" shows beside the value, and `thresholdText` says the bound in words.
+ */
 function down(endpoint: EndpointSnapshot, clearAt: number): AlertObservation {
   const value = endpoint.availability ?? (endpoint.probeError ? 0 : null)
   const breaching = value !== null && value <= 0
   const cause = endpoint.probeError ?? describeFailures(endpoint)
+  const availability = `${endpoint.name} availability ${formatValue(value, '%')}`
+  let summary = availability
+  if (breaching) {
+    summary = `${endpoint.name} is unavailable: ${endpoint.method} ${endpoint.url} ${cause}`
+  } else if (value !== null) {
+    summary =
+      value < clearAt
+        ? `${availability}, under the ${clearAt}% it must reach to resolve`
+        : `${availability}: back at or above ${clearAt}%`
+  }
+
   return {
     labels: { component: endpoint.name, metric: 'availability' },
     value,
-    threshold: 0,
+    threshold: null,
+    thresholdText: 'any success',
     clearThreshold: clearAt,
     unit: '%',
     breaching,
     clear: value !== null && value >= clearAt,
-    summary: breaching
-      ? `${endpoint.name} is unavailable: ${endpoint.method} ${endpoint.url} ${cause}`
-      : `${endpoint.name} availability ${formatValue(value, '%')}`,
+    summary,
     details: detailsOf(endpoint),
   }
 }
@@ -112,9 +126,11 @@ function availability(endpoint: EndpointSnapshot): AlertObservation[] {
       unit: '%',
       breaching,
       clear: value !== null && value >= clearThreshold,
+      // The words follow the value, not `breaching`: at 0% this alert keeps firing (down
+      // took over) and must not read "meets its objective".
       summary:
         `${endpoint.name} availability ${formatValue(value, '%')} ` +
-        `${breaching ? 'under' : 'meets'} its objective of ${floor}%`,
+        `${value !== null && value < floor ? 'under' : 'meets'} its objective of ${floor}%`,
       details: detailsOf(endpoint),
     },
   ]
@@ -135,7 +151,8 @@ function errorRate(endpoint: EndpointSnapshot, above: number, clearAt: number): 
       clear: value !== null && value <= clearAt,
       summary:
         `${endpoint.name} error rate ${formatValue(value, '%')} ` +
-        `(${breaching ? 'over' : 'within'} ${above}%): ${describeFailures(endpoint)}`,
+        `(${value !== null && value > above ? 'over' : 'within'} ${above}%): ` +
+        describeFailures(endpoint),
       details: detailsOf(endpoint),
     },
   ]
