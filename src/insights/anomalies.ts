@@ -37,6 +37,11 @@ export interface AnomalyOptions {
    * work. Default: every point is judged.
    */
   judgeFrom?: number
+  /**
+   * How a point's time reads in `reason`, from its seconds in the series. Default `t=12 s`,
+   * the run's own clock; the monitor writes the time of day instead.
+   */
+  timeLabel?: (t: number) => string
 }
 
 interface Resolved {
@@ -54,6 +59,7 @@ interface Resolved {
   minRelativeScale: number
   maxAnomalies: number
   judgeFrom: number
+  timeLabel: (t: number) => string
 }
 
 /** 1.4826 × MAD estimates the standard deviation of normally distributed data. */
@@ -110,7 +116,7 @@ export function detectAnomalies(series: Series, options: AnomalyOptions = {}): A
           score: round(z, 4),
           method: 'robust-z',
           reason:
-            `${o.metric} was ${fmt(value, o.unit)} at t=${round(t)} s, ${round(Math.abs(z), 2)} ` +
+            `${o.metric} was ${fmt(value, o.unit)} at ${o.timeLabel(t)}, ${round(Math.abs(z), 2)} ` +
             `robust standard deviations ${z > 0 ? 'above' : 'below'} the median of the previous ` +
             `${size} points (${fmt(median, o.unit)}, spread ${fmt(spread, o.unit)})`,
         }
@@ -131,7 +137,7 @@ export function detectAnomalies(series: Series, options: AnomalyOptions = {}): A
           score: round(score, 4),
           method: 'ewma',
           reason:
-            `${o.metric} was ${fmt(value, o.unit)} at t=${round(t)} s, outside the EWMA band ` +
+            `${o.metric} was ${fmt(value, o.unit)} at ${o.timeLabel(t)}, outside the EWMA band ` +
             `${fmt(low, o.unit)} to ${fmt(high, o.unit)} (moving mean ${fmt(mean, o.unit)} ` +
             `± ${o.sigmas} moving standard deviations)`,
         }
@@ -204,7 +210,16 @@ function resolveOptions(options: AnomalyOptions): Resolved {
       min: 0,
     }),
     judgeFrom: numberOption('judgeFrom', options.judgeFrom, Number.NEGATIVE_INFINITY, {}),
+    timeLabel: timeLabelOption(options.timeLabel),
   }
+}
+
+function timeLabelOption(value: unknown): (t: number) => string {
+  if (value === undefined) return t => `t=${round(t)} s`
+  if (typeof value !== 'function') {
+    throw invalidOption('timeLabel', value, 'expected a function from seconds to text')
+  }
+  return value as (t: number) => string
 }
 
 /** The smallest spread allowed around `level`; never 0, so no score divides by zero. */

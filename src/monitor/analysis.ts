@@ -92,6 +92,7 @@ export function analyse(
     // judged, which at a 1 s interval is most of the analysis's cost.
     for (const anomaly of detectAnomalies(series, {
       judgeFrom: (recentFrom - t0) / 1000,
+      timeLabel: t => clockTime(t0 + t * 1000),
       metric,
       unit,
       direction: directionOf(component, metric),
@@ -115,11 +116,34 @@ export function analyse(
     windowMinutes: Math.round((now - oldest) / 600) / 100,
     anomalies,
     trends,
-    summary: [
-      ...anomalies.map(a => `${a.component} ${a.reason}`),
-      ...trends.map(t => `${t.component} ${t.description}`),
-    ],
+    summary: [...anomalySummary(anomalies), ...trends.map(t => `${t.component} ${t.description}`)],
   }
+}
+
+/** Intervals without a reading after which a series' forecast is withheld. */
+const STALE_INTERVALS = 2.5
+
+/**
+ * One line per series with anomalies: its most extreme point, and how many more of its
+ * recent points were flagged, rather than a line for each of a run of bad intervals.
+ */
+function anomalySummary(anomalies: readonly MonitorAnomaly[]): string[] {
+  const bySeries = new Map<string, MonitorAnomaly[]>()
+  for (const anomaly of anomalies) {
+    const key = `${anomaly.component}/${anomaly.metric}`
+    bySeries.set(key, [...(bySeries.get(key) ?? []), anomaly])
+  }
+  return [...bySeries.values()].map(([worst, ...others]) => {
+    const more = others.length
+      ? ` (and ${others.length} more of its recent point${others.length === 1 ? '' : 's'})`
+      : ''
+    return `${(worst as MonitorAnomaly).component} ${(worst as MonitorAnomaly).reason}${more}`
+  })
+}
+
+/** `17:08:24 UTC`: a moment as a person on call reads it beside their pager. */
+function clockTime(epochMs: number): string {
+  return `${new Date(epochMs).toISOString().slice(11, 19)} UTC`
 }
 
 /**
@@ -149,7 +173,12 @@ export function predict(
     const { component, metric } = splitSeriesKey(key)
     const unit = unitOf(component, metric)
     const threshold = thresholdOf(options, component, metric)
-    const current = points.length ? (points[points.length - 1] as HistoryPoint).v : null
+    const lastPoint = points[points.length - 1]
+    // A series with no reading for a few intervals (an endpoint that stopped answering has no
+    // latency) has no current value: its last one would read as healthy through an outage.
+    const stale =
+      lastPoint !== undefined && now - lastPoint.t > STALE_INTERVALS * options.intervalMs
+    const current = lastPoint && !stale ? lastPoint.v : null
     const base: Prediction = {
       component,
       metric,
@@ -160,7 +189,9 @@ export function predict(
       threshold,
       minutesToThreshold: null,
       breachExpected: false,
-      method: `none: ${describeHistory(points)}; a forecast needs ${MIN_ANALYSIS_POINTS} over ${MIN_ANALYSIS_MINUTES} min`,
+      method: stale
+        ? `none: no reading since ${clockTime((lastPoint as HistoryPoint).t)}`
+        : `none: ${describeHistory(points)}; a forecast needs ${MIN_ANALYSIS_POINTS} over ${MIN_ANALYSIS_MINUTES} min`,
     }
     if (!longEnough(points) || current === null) {
       predictions.push(base)

@@ -152,6 +152,19 @@ describe('predictions on a healthy service', () => {
   })
 })
 
+describe('predictions of a series that stopped', () => {
+  it('gives no current value or forecast once a series has had no reading for a few intervals', () => {
+    // A healthy p95 until an endpoint stopped answering: no latency is recorded since.
+    const { history, end } = historyOf({ 'search/p50': () => 3 }, 61, 30_000)
+    const fresh = find(predict(history, options, HORIZON, end).predictions, 'search', 'p50')
+    expect(fresh.current).toBe(3)
+    const later = end + 3 * options.intervalMs
+    const stale = find(predict(history, options, HORIZON, later).predictions, 'search', 'p50')
+    expect(stale).toMatchObject({ current: null, predicted: null, interval: null })
+    expect(stale.method).toBe('none: no reading since 00:30:00 UTC')
+  })
+})
+
 describe('predictions on a real trend', () => {
   it('expects memory rising 20 points an hour from 60% to cross 75% in about 15 minutes', () => {
     const n = noise(9)
@@ -226,6 +239,24 @@ describe('anomalies', () => {
     expect(spike).toMatchObject({ component: 'think', metric: 'p95', value: 400 })
     expect(spike?.at).toBe(T0 + 198 * 2000)
     expect(spike?.score).toBeGreaterThan(3.5)
+  })
+
+  it('says when in clock time, and sums up a run of bad points in one line per series', () => {
+    const n = noise(17)
+    const { history, end } = historyOf(
+      { 'think/p95': i => (i >= 197 ? 400 + i : 40 + 2 * n()) },
+      200,
+      2000,
+    )
+    const insights = analyse(history, end)
+    expect(insights.anomalies.length).toBeGreaterThan(1)
+    // 198 points of 2 s after midnight UTC: 00:06:36; the worst of the run leads its line.
+    expect(insights.summary).toEqual([
+      expect.stringMatching(
+        /^think p95 was 599 ms at 00:06:38 UTC, .* \(and \d+ more of its recent points?\)$/,
+      ),
+    ])
+    expect(insights.anomalies.every(a => !a.reason.includes('t='))).toBe(true)
   })
 
   it('finds a network burst of megabytes per second on an idle interface', () => {
