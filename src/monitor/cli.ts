@@ -8,7 +8,14 @@ import { checkCustomMetrics } from './alerts/config.js'
 import { loadMonitorConfig } from './config-file.js'
 import type { Monitor } from './monitor.js'
 import { createMonitor } from './monitor.js'
-import { MAX_INTERVAL_MS, PLAIN_DECIMAL, PORT, resolveMonitorOptions } from './options.js'
+import {
+  MAX_INTERVAL_MS,
+  MONITOR_DEFAULTS,
+  monitorEnv,
+  PLAIN_DECIMAL,
+  PORT,
+  resolveMonitorOptions,
+} from './options.js'
 import { SERVICE_ENDPOINTS } from './service-endpoints.js'
 import type { MonitorOptions } from './types.js'
 
@@ -20,16 +27,18 @@ the REST API and the WebSocket, and raises alerts.
 Options:
   --config <file>     monitor options: a .json file, or a .js/.mjs/.ts module exporting them
                       (.ts needs tsx installed in the project)
-  --port <n>          port (default MONITOR_PORT, else 8001; 0 picks a free one)
-  --host <address>    address to bind (default MONITOR_HOST, else 127.0.0.1)
-  --interval <s>      sampling interval in seconds (default MONITORING_INTERVAL, else 30)
-  --base-url <url>    base URL endpoint paths resolve against (default PERF_BASE_URL)
+  --port <n>          port (default MONITOR_PORT, else the config, else 8001; 0: a free one)
+  --host <address>    address to bind (default MONITOR_HOST, else the config, else 127.0.0.1)
+  --interval <s>      sampling interval in seconds (MONITORING_INTERVAL, the config, else 30)
+  --base-url <url>    base URL endpoint paths resolve against (PERF_BASE_URL, the config)
   -h, --help          show this help
 
-Environment: MONITORING_INTERVAL, MONITOR_PORT, MONITOR_HOST, MONITOR_TOKEN (required when
-bound to a non-loopback address), REDIS_URL, PERF_BASE_URL, PERFORMANCE_LOG_LEVEL.
-Without a config that names endpoints, the service's four endpoints are probed at the base
-URL; in this repository, with no base URL either, the fixture service is started first.`
+Each setting is taken from the flag, else the environment, else the config file, else its
+default. Environment: MONITORING_INTERVAL, MONITOR_PORT, MONITOR_HOST, MONITOR_TOKEN
+(required when bound to a non-loopback address), REDIS_URL, PERF_BASE_URL,
+PERFORMANCE_LOG_LEVEL. Without endpoints in the config, the service's four endpoints are
+probed at the base URL (endpoints: [] probes none); in this repository, with no base URL
+either, the fixture service is started first.`
 
 const FLAGS = {
   config: { type: 'string' },
@@ -71,6 +80,7 @@ export async function main(
   let service: StartedService | null = null
   let monitor: Monitor | undefined
   let stopAsked: ReturnType<typeof watchStop> | null = null
+  let portFrom = ''
   try {
     const flags = parseArgs({ args, options: FLAGS, strict: true }).values
     if (flags.help) {
@@ -78,19 +88,25 @@ export async function main(
       return 0
     }
 
-    const options: MonitorOptions = flags.config ? await loadMonitorConfig(flags.config) : {}
+    const config: MonitorOptions = flags.config ? await loadMonitorConfig(flags.config) : {}
+    // Flags, then the environment, then the config file: a variable set for one deployment
+    // (a container's MONITOR_PORT) must not be undone by a config file shared between them.
+    const fromEnv = monitorEnv()
+    const options: MonitorOptions = { ...config, ...fromEnv }
+    // Left to resolveMonitorOptions, which reads it, so a PERF_BASE_URL that is not a URL is
+    // named as such, and only when an endpoint needs it.
+    if (envBaseUrl() !== undefined) delete options.baseUrl
     if (flags.port !== undefined) options.port = portFlag(flags.port)
     if (flags.host !== undefined) options.host = flags.host
     if (flags.interval !== undefined) options.intervalMs = intervalFlag(flags.interval)
     if (flags['base-url'] !== undefined) options.baseUrl = flags['base-url']
+    portFrom = portSource(flags.port, fromEnv.port, config.port, flags.config)
     // Without endpoints the service's four are probed; they are filled in before the check,
     // so an alert rule naming one of them is judged against the endpoints the monitor gets.
-    const serviceEndpoints = !options.endpoints?.length
-    if (serviceEndpoints) {
-      options.baseUrl ??= envBaseUrl()
-      options.endpoints = SERVICE_ENDPOINTS.map(endpoint => ({ ...endpoint }))
-    }
-    const fixture = serviceEndpoints && !options.baseUrl
+    // An explicit empty list means none: the host and collectors only.
+    const serviceEndpoints = options.endpoints === undefined
+    if (serviceEndpoints) options.endpoints = SERVICE_ENDPOINTS.map(endpoint => ({ ...endpoint }))
+    const fixture = serviceEndpoints && !options.baseUrl && envBaseUrl() === undefined
     // A mistake in the options is reported before the fixture service is started for them.
     // Its address is known only once it runs, so any loopback URL stands in for it here.
     const checked = resolveMonitorOptions(
@@ -100,7 +116,7 @@ export async function main(
     checkCustomMetrics(checked.alerts.rules, Object.keys(checked.collectors))
     // From here a signal is a request to stop, also while starting (waiting for Redis can take
     // seconds): the start completes, and the monitor then stops cleanly at once.
-    stopAsked = watchStop(() => {
+    stopAsked = watchStop(startedThroughNpx(), () => {
       const points = unwrittenPoints(monitor)
       if (points > 0) err.write(`vitest-perf: history not written to Redis: ${points} points\n`)
     })
@@ -130,10 +146,7 @@ export async function main(
       err.write(`vitest-perf: ${(error as Error).message}\n`)
       return 2
     }
-    const hint =
-      code === 'EADDRINUSE'
-        ? '; the port is in use: set MONITOR_PORT or --port (0 picks a free one)'
-        : ''
+    const hint = code === 'EADDRINUSE' ? `; the port is in use: ${portFrom}` : ''
     err.write(`vitest-perf: the monitor could not start: ${(error as Error).message}${hint}\n`)
     return 1
   }
@@ -158,13 +171,18 @@ const REPEATED_SIGNAL_MS = 1000
 
 /**
  * Watches for why the monitor should stop: the first SIGINT or SIGTERM (a second one, a
- * second or more later, calls `beforeExit` and exits at once), or the parent process going
- * away. `npm run` and `npx` start the monitor under a shell that dies of a SIGTERM without
- * passing it on; the monitor, left behind with a new parent, would go on holding its port.
- * Only a dead parent changes a process's parent id. `cancel` removes the watch when the
- * monitor never started.
+ * second or more later, calls `beforeExit` and exits at once), or, with `watchParent`, the
+ * parent process going away. `npx` starts the monitor under a shell that dies of a SIGTERM
+ * without passing it on; the monitor, left behind with a new parent, would go on holding its
+ * port. Only a dead parent changes a process's parent id. A monitor started any other way is
+ * left running when its parent exits: `nohup node bin/vitest-perf.js monitor &` from a script
+ * that then exits is how a service is started in the background. `cancel` removes the watch
+ * when the monitor never started.
  */
-function watchStop(beforeExit: () => void): { reason: Promise<string>; cancel(): void } {
+function watchStop(
+  watchParent: boolean,
+  beforeExit: () => void,
+): { reason: Promise<string>; cancel(): void } {
   const parent = process.ppid
   let watch: NodeJS.Timeout | undefined
   let onSignal: (signal: NodeJS.Signals) => void = () => {}
@@ -187,14 +205,33 @@ function watchStop(beforeExit: () => void): { reason: Promise<string>; cancel():
       resolve(why)
     }
     onSignal = signal => stop(signal)
-    watch = setInterval(() => {
-      if (process.ppid !== parent) stop('the process that started the monitor has gone')
-    }, PARENT_CHECK_MS)
-    watch.unref()
+    if (watchParent) {
+      watch = setInterval(() => {
+        if (process.ppid !== parent) stop('the process that started the monitor has gone')
+      }, PARENT_CHECK_MS)
+      watch.unref()
+    }
     process.on('SIGINT', onSignal)
     process.on('SIGTERM', onSignal)
   })
   return { reason, cancel }
+}
+
+/**
+ * True when `npx vitest-perf` (or `npm exec vitest-perf`) started this process. npm 7 to 11
+ * set `npm_command=exec` and `npm_lifecycle_event=npx` for both, and `npm_lifecycle_script`
+ * to the command, the bin's name first (`'vitest-perf'`, quoted by npm 11). The variables are
+ * inherited, so a monitor started with plain `node` by a script that npx ran would carry the
+ * first two as well: the command's name tells the two apart.
+ */
+export function startedThroughNpx(env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.npm_command !== 'exec' || env.npm_lifecycle_event !== 'npx') return false
+  const command = (env.npm_lifecycle_script ?? '').trim().split(/\s+/)[0] ?? ''
+  const name = command
+    .replace(/^['"]|['"]$/g, '')
+    .split('/')
+    .pop()
+  return name === 'vitest-perf'
 }
 
 /**
@@ -238,6 +275,27 @@ function unwrittenPoints(monitor: Monitor | undefined): number {
   } catch {
     return 0
   }
+}
+
+/** What set the port, and how to change it, for the message when it is in use. */
+function portSource(
+  flag: string | undefined,
+  fromEnv: number | undefined,
+  fromConfig: unknown,
+  configFile: string | undefined,
+): string {
+  const free = '(0 picks a free one)'
+  if (flag !== undefined) return `--port ${flag} set it; give another ${free}`
+  if (fromEnv !== undefined) {
+    return `MONITOR_PORT=${fromEnv} set it; change it, or give --port ${free}`
+  }
+  if (fromConfig !== undefined) {
+    return `port in ${configFile} set it; change it there, or set MONITOR_PORT or --port ${free}`
+  }
+  return (
+    `it is the default, ${MONITOR_DEFAULTS.port}; set port in the config, MONITOR_PORT or ` +
+    `--port ${free}`
+  )
 }
 
 /** `--port` in decimal digits (`Number` would read `0x10` as port 16), 0 to 65535. */

@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import ts from 'typescript'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { PerfConfigError } from '../../src/errors.js'
-import { main } from '../../src/monitor/cli.js'
+import { main, startedThroughNpx } from '../../src/monitor/cli.js'
 import { loadMonitorConfig } from '../../src/monitor/config-file.js'
 import { alive, freePort } from '../support/processes.js'
 import type { TestServer } from '../support/servers.js'
@@ -18,6 +18,15 @@ import { getJson, ISOLATED_ENV, refused, until } from './helpers.js'
 import { RedisServer } from './redis-server.js'
 
 const ROOT = resolve(import.meta.dirname, '../..')
+
+/** The variables npx 11 sets for `npx vitest-perf monitor`. */
+const NPX_ENV = {
+  npm_command: 'exec',
+  npm_lifecycle_event: 'npx',
+  npm_lifecycle_script: "'vitest-perf'",
+}
+/** None of npm's variables: the monitor started with plain node. */
+const NO_NPM_ENV = { npm_command: '', npm_lifecycle_event: '', npm_lifecycle_script: '' }
 
 /** An alert rule on one of the service's four endpoints, which the CLI probes by default. */
 const SEARCH_RULE = {
@@ -268,10 +277,25 @@ describe('vitest-perf monitor CLI', () => {
     await new Promise<void>(resolve => taken.listen(0, '127.0.0.1', resolve))
     const port = (taken.address() as AddressInfo).port
     try {
-      const run = runCli(['--port', String(port), '--base-url', target.url])
+      const run = runCli(['--port', String(port), '--base-url', target.url], {
+        MONITOR_PORT: '0',
+      })
       expect(await run.exited).toBe(1)
       expect(run.output()).toMatch(
-        /could not start: listen EADDRINUSE.*; the port is in use: set MONITOR_PORT or --port \(0 picks a free one\)/,
+        new RegExp(
+          `could not start: listen EADDRINUSE.*; the port is in use: --port ${port} set it; ` +
+            'give another \\(0 picks a free one\\)',
+        ),
+      )
+
+      // Set by the config alone, the message says so, and where to change it.
+      const config = join(dir, 'taken-port.json')
+      writeFileSync(config, JSON.stringify({ port, endpoints: [], hostResources: false }))
+      const fromConfig = runCli(['--config', config])
+      expect(await fromConfig.exited).toBe(1)
+      expect(fromConfig.output()).toContain(
+        `the port is in use: port in ${config} set it; change it there, or set MONITOR_PORT ` +
+          'or --port (0 picks a free one)',
       )
     } finally {
       taken.close()
@@ -338,7 +362,7 @@ describe('vitest-perf monitor CLI', () => {
     const config = probeConfig('orphan.json', `${target.url}/orphan`, 200)
     // As `npx` does: a shell runs the monitor as its child and dies of the SIGTERM itself.
     const command = `"${process.execPath}" --import tsx src/monitor/cli.ts --config "${config}" & echo pid=$!; wait`
-    const run = spawnCollecting('sh', ['-c', command])
+    const run = spawnCollecting('sh', ['-c', command], NPX_ENV)
     let pid = 0
     try {
       const base = await monitorUrl(run)
@@ -353,6 +377,103 @@ describe('vitest-perf monitor CLI', () => {
       expect(await refused(base)).toBe(true)
     } finally {
       if (pid && alive(pid)) process.kill(pid, 'SIGKILL')
+    }
+  })
+
+  it('keeps running and serving when started with plain node by a parent that exits, until SIGTERM', async () => {
+    const config = probeConfig('nohup.json', `${target.url}/nohup`, 200)
+    // A start script: it starts the monitor in the background and exits at once.
+    const command = `"${process.execPath}" --import tsx src/monitor/cli.ts --config "${config}" & echo pid=$!`
+    const run = spawnCollecting('sh', ['-c', command], NO_NPM_ENV)
+    let pid = 0
+    try {
+      const base = await monitorUrl(run)
+      pid = Number((/pid=(\d+)/.exec(run.output()) as RegExpExecArray)[1])
+      expect(await run.exited).toBe(0)
+      // Three parent checks' worth after its parent has gone, it still samples and serves.
+      const samples = (await getJson(base, '/health')).body.samples as number
+      await sleep(3000)
+      expect(alive(pid)).toBe(true)
+      expect((await getJson(base, '/health')).body.samples as number).toBeGreaterThan(samples)
+      expect(run.output()).not.toMatch(/has gone/)
+
+      process.kill(pid, 'SIGTERM')
+      await until(() => !alive(pid), 10_000, 'the monitor gone after SIGTERM')
+      expect(run.output()).toMatch(/SIGTERM; stopping \(writing history/)
+      expect(run.output()).toMatch(/monitor stopped/)
+      expect(await refused(base)).toBe(true)
+    } finally {
+      if (pid && alive(pid)) process.kill(pid, 'SIGKILL')
+    }
+  })
+
+  it('watches its parent only when npx started it', () => {
+    expect(startedThroughNpx(NPX_ENV)).toBe(true)
+    expect(startedThroughNpx({ ...NPX_ENV, npm_lifecycle_script: 'vitest-perf monitor' })).toBe(
+      true,
+    )
+    expect(startedThroughNpx({})).toBe(false)
+    expect(startedThroughNpx({ ...NPX_ENV, npm_command: 'run' })).toBe(false)
+    // Plain node started by a script that npx ran inherits npm's variables, with its command.
+    expect(startedThroughNpx({ ...NPX_ENV, npm_lifecycle_script: "'deploy-monitor'" })).toBe(false)
+  })
+
+  it('takes each setting from the flag, else the environment, else the config file', async () => {
+    const taken = createServer()
+    await new Promise<void>(resolve => taken.listen(0, '127.0.0.1', resolve))
+    const port = (taken.address() as AddressInfo).port
+    const config = join(dir, 'precedence.json')
+    writeFileSync(
+      config,
+      JSON.stringify({ port, intervalMs: 60_000, hostResources: false, endpoints: [] }),
+    )
+    // The config's port is taken and its interval long: the environment's win.
+    const run = runCli(['--config', config], { MONITOR_PORT: '0', MONITORING_INTERVAL: '0.2' })
+    try {
+      const base = await monitorUrl(run)
+      expect(run.output()).toMatch(/: 0 endpoint\(s\) every 0\.2 s/)
+      await until(
+        async () => ((await getJson(base, '/health')).body.samples as number) >= 3,
+        10_000,
+        "three samples at the environment's interval",
+      )
+      run.child.kill('SIGTERM')
+      expect(await run.exited).toBe(0)
+
+      // A flag wins over the environment.
+      const flagged = runCli(['--config', config, '--interval', '0.5'], {
+        MONITOR_PORT: '0',
+        MONITORING_INTERVAL: '0.2',
+      })
+      await monitorUrl(flagged)
+      expect(flagged.output()).toMatch(/every 0\.5 s/)
+      flagged.child.kill('SIGTERM')
+      expect(await flagged.exited).toBe(0)
+    } finally {
+      run.child.kill('SIGKILL')
+      taken.close()
+    }
+  })
+
+  it('with endpoints: [] in the config, probes no endpoint and starts no fixture service', async () => {
+    const config = join(dir, 'no-endpoints.json')
+    writeFileSync(
+      config,
+      JSON.stringify({ baseUrl: 'http://127.0.0.1:9100', endpoints: [], port: 0, intervalMs: 100 }),
+    )
+    const run = runCli(['--config', config], { PERF_BASE_URL: '', SUTAZAI_BASE_URL: '' })
+    try {
+      const base = await monitorUrl(run)
+      expect(run.output()).toMatch(/: 0 endpoint\(s\) every 0\.1 s/)
+      expect(run.output()).not.toMatch(/fixture service/)
+      await until(async () => (await getJson(base, '/api/metrics/current')).status === 200)
+      const { body } = await getJson(base, '/api/metrics/current')
+      expect(body.endpoints).toEqual([])
+      expect((body.host as { memory: number }).memory).toBeGreaterThan(0)
+      run.child.kill('SIGTERM')
+      expect(await run.exited).toBe(0)
+    } finally {
+      run.child.kill('SIGKILL')
     }
   })
 
