@@ -661,6 +661,42 @@ describe('configured threshold rules', () => {
     expect(alerts.evaluate(snapshot([], { network_rx: 300 }), T0 + INTERVAL)).toEqual([])
   })
 
+  it('words a threshold rule by its value: a resolve reads back below, not over', () => {
+    const rule = (comparator: '>' | '<', summary?: string) => ({
+      name: 'counter-high',
+      severity: 'medium' as const,
+      component: 'custom',
+      metric: 'counter',
+      comparator,
+      threshold: 40,
+      clearThreshold: comparator === '>' ? 30 : 50,
+      ...(summary === undefined ? {} : { summary }),
+    })
+    const run = (comparator: '>' | '<', values: number[], summary?: string) => {
+      const alerts = manager({
+        alerts: { forMs: 0, defaultRules: false, rules: [rule(comparator, summary)] },
+      })
+      return values.flatMap((counter, i) =>
+        alerts
+          .evaluate(snapshot([], {}, { counter }), T0 + i * INTERVAL)
+          .map(e => `${e.type}: ${e.alert.summary}`),
+      )
+    }
+
+    expect(run('>', [45, 0], 'counter {value} {state} {threshold}')).toEqual([
+      'alert_fired: counter 45 above 40',
+      'alert_resolved: counter 0 back below 40',
+    ])
+    expect(run('>', [45, 0])).toEqual([
+      'alert_fired: custom/counter 45 above 40',
+      'alert_resolved: custom/counter 0 back below 40',
+    ])
+    expect(run('<', [10, 60])).toEqual([
+      'alert_fired: custom/counter 10 below 40',
+      'alert_resolved: custom/counter 60 back above 40',
+    ])
+  })
+
   it('rejects bad rules before anything runs, naming the option', () => {
     const rule = P95_RULE
     const bad = (patch: Record<string, unknown>) => () =>
