@@ -109,6 +109,7 @@ class LiveMonitor implements Monitor {
         this.history.range(seriesKey(component, metric), since),
       customMetrics: () => this.customMetrics(),
       alerts: () => this.alerts?.active() ?? [],
+      resolvedAlerts: () => this.alerts?.recent?.() ?? [],
       insights: () => this.sampler.insights(),
       predictions: horizon => this.sampler.predictions(horizon),
       health: () => this.health(),

@@ -27,6 +27,8 @@ export interface ServerSource {
   /** Custom metric names the history knows (collectors and what Redis held). */
   customMetrics(): string[]
   alerts(): Alert[]
+  /** Recently resolved alerts, newest first. */
+  resolvedAlerts(): Alert[]
   insights(): MonitorInsights
   predictions(horizonMinutes: number): MonitorPredictions
   health(): MonitorHealth
@@ -313,6 +315,10 @@ export class MonitorServer {
 
     app.get('/api/alerts/active', { schema: { querystring: strictQuery({}) } }, () => ({
       alerts: source.alerts(),
+    }))
+
+    app.get('/api/alerts/resolved', { schema: { querystring: strictQuery({}) } }, () => ({
+      alerts: source.resolvedAlerts(),
     }))
 
     app.get('/api/analysis/ai-insights', { schema: { querystring: strictQuery({}) } }, () =>

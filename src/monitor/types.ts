@@ -428,6 +428,8 @@ export interface AlertManager {
   evaluate(input: AlertInput): AlertEvent[]
   /** Pending and firing alerts, most severe first. */
   active(): Alert[]
+  /** Recently resolved alerts, newest first (the built-in manager keeps 100, in memory). */
+  recent?(): Alert[]
   /** Problems to report on `/health` (a notifier failing), empty when all is well. */
   problems(): HealthProblem[]
   /** Waits for notifications in flight (bounded by their timeouts). */

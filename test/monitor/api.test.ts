@@ -1,3 +1,5 @@
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createLogger, setLogger } from '../../src/config/logger.js'
 import type {
@@ -9,7 +11,7 @@ import type {
 import { createMonitor } from '../../src/monitor/index.js'
 import type { TestServer } from '../support/servers.js'
 import { startDelayServer } from '../support/servers.js'
-import { connect, getJson, intervals } from './helpers.js'
+import { connect, getJson, intervals, until } from './helpers.js'
 
 setLogger(createLogger('silent'))
 
@@ -273,6 +275,62 @@ describe('monitor API', () => {
   })
 })
 
+describe('resolved alerts API', () => {
+  it('lists the alerts resolved since start, newest first, and refuses unknown parameters', async () => {
+    // A service that fails every request while broken.
+    let broken = false
+    const service = createServer((_request, response) => {
+      response.writeHead(broken ? 500 : 200).end()
+    })
+    await new Promise<void>(resolve => service.listen(0, '127.0.0.1', resolve))
+    const url = `http://127.0.0.1:${(service.address() as AddressInfo).port}/`
+    const monitor = createMonitor({
+      port: 0,
+      intervalMs: 100,
+      hostResources: false,
+      endpoints: [{ name: 'api', url }],
+      probe: { requests: 2, timeoutMs: 1000 },
+      alerts: { forMs: 0, notifiers: [] },
+    })
+    const base = await monitor.start()
+    try {
+      await intervals(monitor, 1)
+      expect((await getJson(base, '/api/alerts/resolved')).body).toEqual({ alerts: [] })
+
+      type Listed = Array<{ rule: string; state: string; resolvedAt: string | null }>
+      const listed = async (path: string) => (await getJson(base, path)).body.alerts as Listed
+      for (let round = 0; round < 2; round++) {
+        broken = true
+        await until(
+          async () => (await listed('/api/alerts/active')).some(a => a.rule === 'endpoint_down'),
+          10_000,
+          'endpoint_down firing',
+        )
+        broken = false
+        await until(
+          async () => (await listed('/api/alerts/resolved')).length === round + 1,
+          10_000,
+          'endpoint_down resolved',
+        )
+      }
+      const resolved = await listed('/api/alerts/resolved')
+      expect(resolved.map(a => [a.rule, a.state])).toEqual([
+        ['endpoint_down', 'resolved'],
+        ['endpoint_down', 'resolved'],
+      ])
+      const [newest, older] = resolved.map(a => Date.parse(a.resolvedAt ?? ''))
+      expect(newest).toBeGreaterThan(older as number)
+
+      const bad = await getJson(base, '/api/alerts/resolved?limit=5')
+      expect(bad.status).toBe(400)
+      expect(bad.body.message).toBe('unknown query parameter "limit"; allowed here: token')
+    } finally {
+      await monitor.stop()
+      service.close()
+    }
+  })
+})
+
 describe('monitor API with a token', () => {
   const TOKEN = 'api-test-token-1'
   let monitor: Monitor
@@ -300,6 +358,10 @@ describe('monitor API with a token', () => {
     expect(await status('bearer not-the-token')).toBe(401)
     expect(await status(`Basic ${TOKEN}`)).toBe(401)
     expect(await status(TOKEN)).toBe(401)
+    const resolved = async (authorization: string) =>
+      (await getJson(base, '/api/alerts/resolved', { authorization })).status
+    expect(await resolved(`Bearer ${TOKEN}`)).toBe(200)
+    expect(await resolved('Bearer not-the-token')).toBe(401)
   })
 
   it('lets a request in only when every token it gives is right, header and query alike', async () => {
