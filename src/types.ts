@@ -342,6 +342,8 @@ export interface BaselineComparison {
   verdict: 'improved' | 'regressed' | 'unchanged' | 'inconclusive'
   /** The noise threshold used, percent. */
   tolerancePct: number
+  /** The noise threshold used, ms (absent in reports written before it existed). */
+  toleranceMs?: number
   /** How many per-second samples were compared on each side. */
   samples?: { before: number; after: number }
   reason: string

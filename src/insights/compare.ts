@@ -13,6 +13,12 @@ export type ComparedMetric = 'p50' | 'p95' | 'p99'
 export interface CompareOptions {
   /** Noise threshold: a change smaller than this, percent, is `unchanged`. Default 5. */
   tolerancePct?: number
+  /**
+   * Noise threshold in ms: a change smaller than this is `unchanged` whatever its percent.
+   * Default 1: on a sub-millisecond median, tens of microseconds of timer and scheduler
+   * jitter are tens of percent and, over enough seconds, significant.
+   */
+  toleranceMs?: number
   /** Seed of the bootstrap, so the interval is reproducible. Default 1. */
   seed?: number
   /** Significance level of the Mann-Whitney test. Default 0.05. */
@@ -66,6 +72,7 @@ export function compareResults(
     after: afterMedian,
     changePct,
     tolerancePct: o.tolerancePct,
+    toleranceMs: o.toleranceMs,
     samples: { before: before.length, after: after.length },
   }
 
@@ -85,15 +92,19 @@ export function compareResults(
   const [low, high] = bootstrapMedianRatio(after, before, o)
   const ciPct: [number, number] = [(low - 1) * 100, (high - 1) * 100]
   const significant = pValue < o.alpha
-  const beyond = Math.abs(changePct) > o.tolerancePct
+  const beyondPct = Math.abs(changePct) > o.tolerancePct
+  const beyondMs = Math.abs(afterMedian - beforeMedian) > o.toleranceMs
+  const beyond = beyondPct && beyondMs
   const verdict = significant && beyond ? (changePct > 0 ? 'regressed' : 'improved') : 'unchanged'
 
   const why =
     verdict !== 'unchanged'
-      ? `significant (p < ${o.alpha}) and beyond the ${o.tolerancePct}% tolerance`
+      ? `significant (p < ${o.alpha}) and beyond the ${o.tolerancePct}% and ${o.toleranceMs} ms tolerances`
       : !significant
         ? `not significant (p ≥ ${o.alpha})`
-        : `within the ${o.tolerancePct}% tolerance`
+        : !beyondPct
+          ? `within the ${o.tolerancePct}% tolerance`
+          : `within the ${o.toleranceMs} ms tolerance`
   return {
     ...base,
     ciPct,
@@ -121,7 +132,20 @@ export function compareToBaseline(
   if (!isResult(baseline)) {
     throw invalidOption('baseline', baseline, 'expected a LoadResult with a timeline')
   }
-  return compareResults(result, baseline, { scenario: result.label, ...options })
+  const comparison = compareResults(result, baseline, { scenario: result.label, ...options })
+  // A saturated generator's latency is partly its own queueing: a change is not the service's.
+  const saturated = [
+    result.host?.saturated ? 'this run' : null,
+    baseline.host?.saturated ? 'the baseline' : null,
+  ].filter(Boolean)
+  if (saturated.length === 0 || comparison.verdict === 'inconclusive') return comparison
+  return {
+    ...comparison,
+    verdict: 'inconclusive',
+    reason:
+      `not judged: the load generator was saturated in ${saturated.join(' and ')}, so its ` +
+      `latency is partly the generator's own (${comparison.reason})`,
+  }
 }
 
 /** The per-second latency samples of a result, or the given samples after checking them. */
@@ -156,6 +180,7 @@ function isResult(value: unknown): value is LoadResult {
 
 interface Resolved {
   tolerancePct: number
+  toleranceMs: number
   seed: number
   alpha: number
   metric: ComparedMetric
@@ -171,6 +196,7 @@ function resolveOptions(options: CompareOptions): Resolved {
   }
   return {
     tolerancePct: numberOption('tolerancePct', options.tolerancePct, 5, { min: 0 }),
+    toleranceMs: numberOption('toleranceMs', options.toleranceMs, 1, { min: 0 }),
     seed: numberOption('seed', options.seed, 1, { integer: true }),
     alpha: numberOption('alpha', options.alpha, 0.05, { above: 0, max: 0.5 }),
     metric,

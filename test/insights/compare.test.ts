@@ -126,7 +126,9 @@ describe('compareResults', () => {
     expect(slower.ciPct[1]).toBeGreaterThan(slower.changePct)
     expect(slower.pValue).toBeLessThan(0.001)
     expect(slower.tolerancePct).toBe(5)
-    expect(slower.reason).toMatch(/significant .* and beyond the 5% tolerance: regressed$/)
+    expect(slower.reason).toMatch(
+      /significant .* and beyond the 5% and 1 ms tolerances: regressed$/,
+    )
 
     expect(compareResults(sample(4, 14), baseline).verdict).toBe('improved')
   })
@@ -139,6 +141,35 @@ describe('compareResults', () => {
     expect(result.reason).toMatch(/within the 5% tolerance/)
     expect(compareResults(sample(6, 103, 400), baseline, { tolerancePct: 1 }).verdict).toBe(
       'regressed',
+    )
+  })
+
+  it('keeps a change under 1 ms unchanged, however many percent: jitter on a fast endpoint', () => {
+    // 0.08 ms to 0.12 ms, +50% and significant over 60 seconds.
+    const baseline = sample(9, 0.08, 60)
+    const result = compareResults(sample(10, 0.12, 60), baseline)
+    expect(result.pValue).toBeLessThan(0.001)
+    expect(result.changePct).toBeGreaterThan(40)
+    expect(result.verdict).toBe('unchanged')
+    expect(result.toleranceMs).toBe(1)
+    expect(result.reason).toMatch(/within the 1 ms tolerance: unchanged$/)
+    expect(compareResults(sample(10, 0.12, 60), baseline, { toleranceMs: 0 }).verdict).toBe(
+      'regressed',
+    )
+  })
+
+  it('does not judge a run whose load generator was saturated', () => {
+    const noise = gaussian(11)
+    const run = (p50: number) =>
+      resultFrom(Array.from({ length: 20 }, (_, t) => entry(t, { p50: p50 + 0.3 * noise() })))
+    const before = run(10)
+    const after = run(20)
+    expect(compareToBaseline(after, before).verdict).toBe('regressed')
+    const saturated = { ...after, host: { ...after.host, saturated: true } } as typeof after
+    const comparison = compareToBaseline(saturated, before)
+    expect(comparison.verdict).toBe('inconclusive')
+    expect(comparison.reason).toMatch(
+      /^not judged: the load generator was saturated in this run, so its latency is partly the generator's own \(/,
     )
   })
 
