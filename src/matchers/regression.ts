@@ -10,6 +10,8 @@ import { isLoadResult } from './received.js'
 export interface RegressionMatcherOptions {
   /** Noise threshold: a slowdown smaller than this, percent, is not a regression. Default 5. */
   tolerance?: number
+  /** Absolute noise threshold, ms: a smaller change is not a regression. Default 1. */
+  toleranceMs?: number
   /** Which per-second latency is compared. Default `p50`. */
   metric?: ComparedMetric
   /** Significance level of the Mann-Whitney test. Default 0.05. */
@@ -18,7 +20,7 @@ export interface RegressionMatcherOptions {
   seed?: number
 }
 
-const OPTION_KEYS = ['tolerance', 'metric', 'alpha', 'seed'] as const
+const OPTION_KEYS = ['tolerance', 'toleranceMs', 'metric', 'alpha', 'seed'] as const
 
 /**
  * `expect(result).toNotRegressFrom(baseline, { tolerance: 5 })`: this run's per-second
@@ -59,6 +61,7 @@ export const toNotRegressFrom = guarded(
 
     const compareOptions = {
       tolerancePct: opts.tolerance,
+      toleranceMs: opts.toleranceMs,
       metric: opts.metric,
       alpha: opts.alpha,
       seed: opts.seed,

@@ -74,7 +74,7 @@ describe('toNotRegressFrom', () => {
     expect(
       failure(() => expect(baseline).toNotRegressFrom(baseline, { tolerence: 500 } as never)),
     ).toBe(
-      'toNotRegressFrom: options.tolerence is not an option; did you mean tolerance? allowed: tolerance, metric, alpha, seed',
+      'toNotRegressFrom: options.tolerence is not an option; did you mean tolerance? allowed: tolerance, toleranceMs, metric, alpha, seed',
     )
   })
 
