@@ -1,6 +1,9 @@
-import { mkdirSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
 import { runInNewContext } from 'node:vm'
 import type { Browser, Page, WebSocketRoute } from 'playwright-core'
 import { chromium } from 'playwright-core'
@@ -11,7 +14,7 @@ import { FORMAT_SCRIPT } from '../../src/monitor/dashboard/format.js'
 import { renderDashboard } from '../../src/monitor/dashboard/index.js'
 import type { Monitor, Prediction } from '../../src/monitor/index.js'
 import { createMonitor } from '../../src/monitor/index.js'
-import { until } from './helpers.js'
+import { getJson, ISOLATED_ENV, until } from './helpers.js'
 
 const INTERVAL_MS = 1000
 const TOKEN = 'dashboard-test-token'
@@ -520,6 +523,91 @@ describe('dashboard in headless Chromium', () => {
     await page.waitForTimeout(4 * INTERVAL_MS)
     expect(calls.map(call => call.path)).toEqual(['/api/metrics/current'])
     await page.close()
+  })
+
+  it('shows the recently resolved alerts again after a reload', async () => {
+    const auth = { authorization: `Bearer ${TOKEN}` }
+    const resolvedCount = async () =>
+      ((await getJson(url, '/api/alerts/resolved', auth)).body.alerts as unknown[]).length
+    const before = await resolvedCount()
+    const statusDown = 'endpoint_down'
+    service.setFaults('status:error=1')
+    await until(
+      async () =>
+        JSON.stringify((await getJson(url, '/api/alerts/active', auth)).body).includes(statusDown),
+      15_000,
+      'endpoint_down firing for status',
+    )
+    service.setFaults('')
+    await until(async () => (await resolvedCount()) > before, 15_000, 'the alert resolved')
+
+    // A page opened after the alert resolved never saw its message, and still lists it.
+    const page = await browser.newPage()
+    await page.goto(`${url}/?token=${TOKEN}`)
+    const listed = page.locator('#resolved-list li', { hasText: `resolved: ${statusDown}` })
+    await listed.first().waitFor({ timeout: 15_000 })
+    await page.reload()
+    await page.waitForSelector('#status[data-state="live"]', { timeout: 15_000 })
+    await listed.first().waitFor({ timeout: 15_000 })
+    expect(await page.textContent('#resolved-list')).toMatch(
+      /resolved: endpoint_down · status availability 100%: back at or above/,
+    )
+    await page.close()
+  })
+
+  it('says the data is stale while the monitor process is stopped, and live once it resumes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vp-stale-'))
+    const config = join(dir, 'monitor.json')
+    writeFileSync(config, JSON.stringify({ port: 0, intervalMs: 1000, endpoints: [] }))
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/monitor/cli.ts', '--config', config],
+      {
+        cwd: resolve(import.meta.dirname, '../..'),
+        env: { ...process.env, ...ISOLATED_ENV, PERFORMANCE_LOG_LEVEL: 'error' },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    )
+    let output = ''
+    child.stdout?.on('data', chunk => {
+      output += chunk
+    })
+    const page = await browser.newPage()
+    try {
+      await until(() => /monitor on (http:\S+):/.test(output), 20_000, 'the monitor URL')
+      const base = (/monitor on (http:\S+):/.exec(output) as RegExpExecArray)[1] as string
+      await page.goto(base)
+      await page.waitForFunction(() => Number(document.body.dataset.updates) >= 2, undefined, {
+        timeout: 15_000,
+      })
+      expect(await page.textContent('#status')).toBe('live')
+      const live = await page.$eval('#status', node => getComputedStyle(node).backgroundColor)
+
+      // Stopped, the process keeps its socket open and sends nothing: 2.5 intervals, at least 5 s.
+      child.kill('SIGSTOP')
+      const stoppedAt = Date.now()
+      await page.waitForSelector('#status[data-state="stale"]', { timeout: 10_000 })
+      expect(Date.now() - stoppedAt).toBeGreaterThanOrEqual(4000)
+      await page.waitForFunction(
+        () =>
+          /^stale: no update for (?:[7-9]|\d{2,}) s$/.test(
+            document.getElementById('status')?.textContent ?? '',
+          ),
+        undefined,
+        { timeout: 10_000 },
+      )
+      const stale = await page.$eval('#status', node => getComputedStyle(node).backgroundColor)
+      expect(stale).not.toBe(live)
+
+      child.kill('SIGCONT')
+      await page.waitForSelector('#status[data-state="live"]', { timeout: 10_000 })
+      expect(await page.textContent('#status')).toBe('live')
+    } finally {
+      await page.close()
+      child.kill('SIGCONT')
+      child.kill('SIGKILL')
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it('pauses while the tab is hidden and resumes when shown', async () => {

@@ -19,6 +19,10 @@ import { FORMAT_SCRIPT } from './format.js'
  * that URL never shows in the address bar). A 401 stops every retry and reload until the user
  * enters a token: retrying a refused token would only reload the whole history to be refused.
  *
+ * The status reads `stale: no update for N s` when no interval has arrived for two and a half
+ * intervals (at least 5 s) while the socket is open, and `live` again with the next one. The
+ * recently resolved alerts are loaded from `/api/alerts/resolved` with the rest of the state.
+ *
  * Written without template literals or backslash escapes so it can live inside one as is; how
  * it writes numbers comes from `format.ts`.
  */
@@ -34,12 +38,18 @@ export const CLIENT_SCRIPT = `
   if (Math.floor(asked) === asked && asked >= 2 && asked <= 100000) config.maxPoints = asked
   var COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd']
   var SEVERITY_RANK = { critical: 0, high: 1, medium: 2, low: 3 }
+  // The page calls itself stale after two and a half intervals without an update, and never
+  // sooner than 5 s: an interval may run late by its probes' time.
+  var STALE_AFTER_MS = Math.max(2.5 * config.intervalMs, 5000)
   var state = {
     socket: null,
     paused: false,
     retries: 0,
     retryTimer: null,
     needToken: false,
+    status: 'connecting',
+    // When the latest metrics_update (or the socket's opening) came, in performance.now() ms.
+    lastUpdate: 0,
     updates: 0,
     alerts: new Map(),
     resolved: [],
@@ -139,6 +149,7 @@ ${FORMAT_SCRIPT}
 
   function setStatus(kind, text) {
     var node = $('status')
+    state.status = kind
     node.className = 'status ' + kind
     node.dataset.state = kind
     node.textContent = text
@@ -475,6 +486,27 @@ ${FORMAT_SCRIPT}
     })
   }
 
+  // A process stopped (kill -STOP, a frozen VM) keeps its socket open and sends nothing, and
+  // the WebSocket heartbeat can take minutes to notice: the page watches the updates instead.
+  function checkStale() {
+    if (state.paused || !state.socket || state.socket.readyState !== WebSocket.OPEN) return
+    var age = performance.now() - state.lastUpdate
+    if (age > STALE_AFTER_MS) {
+      setStatus('stale', 'stale: no update for ' + Math.round(age / 1000) + ' s')
+    } else if (state.status === 'stale') {
+      setStatus('live', 'live')
+    }
+  }
+
+  // Resolved alerts come from the monitor, so the list survives a reload and a reconnect; the
+  // socket's alert_resolved messages add to it meanwhile.
+  function loadResolved() {
+    return api('api/alerts/resolved').then(function (body) {
+      state.resolved = (body.alerts || []).slice(0, 20)
+      renderAlerts()
+    })
+  }
+
   function loadAlerts() {
     return api('api/alerts/active').then(function (body) {
       state.alerts = new Map()
@@ -534,7 +566,9 @@ ${FORMAT_SCRIPT}
       return
     }
     if (message.type === 'metrics_update') {
+      state.lastUpdate = performance.now()
       applySnapshot(message.metrics)
+      checkStale()
       // Pending alerts and predictions do not come over the socket: refresh them now and then.
       if (state.updates % 5 === 0) loadAlerts().catch(function () {})
       if (state.updates % 10 === 0) loadAnalysis()
@@ -561,6 +595,7 @@ ${FORMAT_SCRIPT}
     setStatus('connecting', 'connecting…')
     socket.onopen = function () {
       state.retries = 0
+      state.lastUpdate = performance.now()
       setStatus('live', 'live')
     }
     socket.onmessage = onMessage
@@ -612,7 +647,12 @@ ${FORMAT_SCRIPT}
       })
       .then(function (current) {
         if (state.needToken) return
-        var rest = [loadHistory(), loadAlerts().catch(function () {}), loadAnalysis()]
+        var rest = [
+          loadHistory(),
+          loadAlerts().catch(function () {}),
+          loadResolved().catch(function () {}),
+          loadAnalysis(),
+        ]
         return Promise.all(rest).then(function () {
           if (current && current.time) applySnapshot(current)
         })
@@ -649,6 +689,7 @@ ${FORMAT_SCRIPT}
     else resume()
   })
 
+  setInterval(checkStale, 1000)
   buildCharts()
   if (config.tokenRequired && !token) {
     state.needToken = true

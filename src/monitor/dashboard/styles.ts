@@ -14,6 +14,7 @@ header .meta { color: var(--muted); }
 .status.live { background: #d7f5dd; color: #1b5e20; }
 .status.paused { background: #e3e8ef; color: #37474f; }
 .status.offline, .status.connecting { background: #fff3cd; color: #7a5300; }
+.status.stale { background: #c62828; color: #fff; }
 main { padding: 16px 20px 40px; display: grid; gap: 18px; }
 h2 { font-size: 15px; margin: 0 0 8px; display: flex; gap: 8px; align-items: baseline; }
 h2 small { color: var(--muted); font-weight: 400; }
