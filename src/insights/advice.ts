@@ -47,10 +47,12 @@ function generatorSaturated(result: LoadResult): Advice | null {
   return {
     rule: 'generator-saturated',
     severity: 'warning',
+    // The recorder's reason is a whole explanation already; it is only written out here when
+    // an older report lacks it.
     message:
-      `The load generator was saturated (${host.saturationReason ?? 'its event loop was busy'}): ` +
-      'the latency figures include its own queueing and read high. Lower the rate or ' +
-      'connections, or spread the load over workers.',
+      host.saturationReason ??
+      'The load generator was saturated: the latency figures include its own queueing and ' +
+        'read high. Lower the rate or connections, or spread the load over workers.',
     evidence: {
       reason: host.saturationReason ?? 'saturated',
       loopDelayP99Ms: round(host.eventLoop.delayMs.p99),

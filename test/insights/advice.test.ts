@@ -56,7 +56,8 @@ describe('advise', () => {
     const result = resultFrom(steady(10), {
       host: host([], {
         saturated: true,
-        saturationReason: 'event-loop delay p99 48 ms over 20 ms',
+        saturationReason:
+          'The load generator was saturated: event-loop delay p99 48 ms over 20 ms.',
         eventLoop: { delayMs: { p50: 12, p99: 48, max: 90 }, utilization: 0.97 },
       }),
     })
@@ -65,12 +66,15 @@ describe('advise', () => {
       rule: 'generator-saturated',
       severity: 'warning',
       evidence: {
-        reason: 'event-loop delay p99 48 ms over 20 ms',
+        reason: 'The load generator was saturated: event-loop delay p99 48 ms over 20 ms.',
         loopDelayP99Ms: 48,
         meanLoopUtilization: 0.97,
       },
     })
-    expect(advice!.message).toMatch(/event-loop delay p99 48 ms over 20 ms/)
+    // The recorder's sentence as it is, not wrapped in a second one saying the same.
+    expect(advice!.message).toBe(
+      'The load generator was saturated: event-loop delay p99 48 ms over 20 ms.',
+    )
   })
 
   it('finds timeouts dominating the errors as the rate rose, with the rate at the onset', () => {
