@@ -123,7 +123,7 @@ export interface AlertRule {
   clearThreshold?: number
   /** How long the condition must hold before the alert fires, ms. Default `AlertOptions.forMs`. */
   forMs?: number
-  /** One line for humans; `{value}` and `{threshold}` are replaced. */
+  /** One line for humans; `{value}`, `{threshold}` and `{state}` (`above`, `back below`, ...) are replaced. */
   summary?: string
 }
 
