@@ -1,5 +1,6 @@
 import type { RunnerTestCase } from 'vitest'
 import { logger } from '../config/logger.js'
+import { PerfConfigError } from '../errors.js'
 import type { HostRecorder, RecordHostOptions } from '../host/index.js'
 import { recordHost, resolveHostOptions } from '../host/index.js'
 import type { Scenario } from '../load/index.js'
@@ -40,8 +41,16 @@ export async function loadInto(
   const { host, ...engineScenario } = scenario
   const { warmupMs } = validateScenario(engineScenario)
   const hostOptions = host === false ? null : host === true || host === undefined ? {} : host
-  // Checked now, so a bad host option throws before anything is sent, like a bad scenario.
-  if (hostOptions) resolveHostOptions(hostOptions)
+  // Checked now, so a bad host option throws before anything is sent, like a bad scenario,
+  // and named as the user wrote it in the scenario: `host.intervalMs`.
+  if (hostOptions) {
+    try {
+      resolveHostOptions(hostOptions)
+    } catch (error) {
+      if (!(error instanceof PerfConfigError)) throw error
+      throw new PerfConfigError(`host.${error.option}`, `host.${error.message}`)
+    }
+  }
   const recorder = hostOptions ? recordAfterWarmup(hostOptions, warmupMs) : null
   const deadline = test ? stopBeforeTimeout(test) : null
 

@@ -1,6 +1,7 @@
 import type { Duration } from '../config/duration.js'
 import { parseDuration } from '../config/duration.js'
-import { invalidOption } from '../errors.js'
+import { invalidOption, PerfConfigError } from '../errors.js'
+import { closestName } from '../load/suggest.js'
 import type { JudgementBasis, LevelOptions, LevelTable } from '../slo/levels.js'
 import { validateLevels } from '../slo/levels.js'
 import type { HostSample } from '../types.js'
@@ -71,10 +72,11 @@ export function resolveHostOptions(options: RecordHostOptions = {}): ResolvedHos
   }
   for (const key of Object.keys(options)) {
     if (!KNOWN.has(key)) {
-      throw invalidOption(
+      const guess = closestName(key, [...KNOWN])
+      throw new PerfConfigError(
         key,
-        (options as Record<string, unknown>)[key],
-        `unknown host option; allowed: ${[...KNOWN].join(', ')}`,
+        `${key}: unknown host option; ${guess ? `did you mean ${guess}? ` : ''}` +
+          `allowed: ${[...KNOWN].join(', ')}`,
       )
     }
   }

@@ -164,6 +164,10 @@ describe('load() inside a test', () => {
     await expect(
       load({ url: `${server.url}/`, iterations: 1, host: { intervalMs: -5 } }),
     ).rejects.toThrow(PerfConfigError)
+    // Named as written in the scenario, under host.
+    await expect(
+      load({ url: `${server.url}/`, iterations: 1, host: { interval: 500 } as never }),
+    ).rejects.toThrow(/^host\.interval: unknown host option; did you mean intervalMs\?/)
     await expect(load('http://127.0.0.1/' as never)).rejects.toThrow(PerfConfigError)
     expect(server.received).toBe(before)
     expect(task.meta.perf).toBeUndefined()
