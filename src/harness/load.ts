@@ -28,7 +28,27 @@ export type LoadOptions = Scenario & { host?: boolean | RecordHostOptions }
  */
 export function load(scenario: LoadOptions): Promise<LoadResult> {
   // Read the current test now: after the first await a concurrent test may have taken over.
-  return loadInto(currentTest(), scenario)
+  const test = currentTest()
+  if (test?.concurrent) warnConcurrent(test)
+  return loadInto(test, scenario)
+}
+
+/** Concurrent test files already warned about, so a file says it once. */
+const warnedFiles = new Set<string>()
+
+/**
+ * In a `test.concurrent` test Vitest's current test is only that test until its first await;
+ * after one, `load()` may attach the result to a neighbour, and nothing would show it.
+ */
+function warnConcurrent(test: RunnerTestCase): void {
+  const file = test.file?.filepath ?? test.id
+  if (warnedFiles.has(file)) return
+  warnedFiles.add(file)
+  logger().warn(
+    `load() in the concurrent test "${test.name}": after an await, its result may be attached ` +
+      'to another test running beside it; use perfTest.concurrent, whose load is bound to its ' +
+      'own test',
+  )
 }
 
 /** `load()` for a given test (or none): what the `perfTest` fixture calls. */

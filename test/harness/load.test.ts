@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createLogger, setLogger } from '../../src/config/logger.js'
 import { PerfConfigError } from '../../src/errors.js'
 import { load, perfTest } from '../../src/harness/index.js'
 import { startDelayServer, type TestServer } from '../support/servers.js'
@@ -199,6 +200,26 @@ describe('perfTest', () => {
     })
     it('(each concurrent test holds exactly its own result)', () => {
       expect(concurrent).toEqual({ a: ['a'], b: ['b'], c: ['c'] })
+    })
+  })
+
+  // A bare load() in test.concurrent cannot know its test after an await: it says so, once.
+  const warnings: string[] = []
+  describe.sequential('load() in a plain concurrent test', () => {
+    describe.concurrent('warns', () => {
+      for (const name of ['one', 'two']) {
+        it(`scenario ${name}`, async () => {
+          setLogger(createLogger('warn', line => warnings.push(line)))
+          await load({ name, url: `${server.url}/`, iterations: 3, host: false })
+        })
+      }
+    })
+    it('(once per file, naming perfTest.concurrent)', () => {
+      setLogger(createLogger('warn', () => {}))
+      expect(warnings).toHaveLength(1)
+      expect(warnings[0]).toMatch(
+        /load\(\) in the concurrent test "scenario (one|two)": after an await, its result may be attached to another test .* use perfTest\.concurrent/,
+      )
     })
   })
 
