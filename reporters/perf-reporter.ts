@@ -41,6 +41,8 @@ export class PerfReporter implements Reporter {
   files: string[] = []
 
   private ctx: Vitest | undefined
+  /** The report of this run was written: at its end, or when a signal cut it short. */
+  private finished = false
   private runStartedAt = Date.now()
   private readonly insights: InsightsApi
   /** Where the baseline path came from, so a message about it names what the user set. */
@@ -56,13 +58,43 @@ export class PerfReporter implements Reporter {
   onInit(ctx: Vitest): void {
     this.ctx = ctx
     this.runStartedAt = Date.now()
+    this.watchSignals()
+  }
+
+  /**
+   * Vitest exits a millisecond after SIGINT or SIGTERM without ending the run for its
+   * reporters: the scenarios that finished are written from the signal, synchronously, first.
+   */
+  private watchSignals(): void {
+    process.off('SIGINT', this.onSignal).once('SIGINT', this.onSignal)
+    process.off('SIGTERM', this.onSignal).once('SIGTERM', this.onSignal)
+  }
+
+  private readonly onSignal = (signal: NodeJS.Signals): void => {
+    try {
+      this.finish(this.ctx?.state.getTestModules() ?? [], signal)
+    } catch (error) {
+      this.error(`vitest-perf: could not write the report of the interrupted run: ${error}`)
+    }
   }
 
   onTestRunStart(): void {
     this.runStartedAt = Date.now()
+    // Each run of a watch session gets its own report.
+    this.finished = false
+    this.watchSignals()
   }
 
   async onTestRunEnd(testModules: ReadonlyArray<TestModule>): Promise<void> {
+    process.off('SIGINT', this.onSignal)
+    process.off('SIGTERM', this.onSignal)
+    this.finish(testModules, null)
+  }
+
+  /** Builds, writes and prints the report; `interrupted` names the signal that cut the run. */
+  private finish(testModules: ReadonlyArray<TestModule>, interrupted: NodeJS.Signals | null): void {
+    if (this.finished) return
+    this.finished = true
     const tests = collectTests(testModules)
     // A run that ended before any test was collected (an unreachable base URL stopped the
     // global setup, an unknown tag, a config error) has nothing to report: writing would
@@ -106,12 +138,12 @@ export class PerfReporter implements Reporter {
     this.report = report
 
     const failOnRegression = this.options.failOnRegression
-    const beforeWrite = runVerdict(report, { baselineError, failOnRegression })
+    const beforeWrite = runVerdict(report, { baselineError, failOnRegression, interrupted })
     const { files, writeError } = this.write(report, beforeWrite)
     this.files = files
     // The console and the CI summary also say when the report never reached the disk; the
     // page itself was written (or not) before that was known, and needs no such line.
-    const verdict = runVerdict(report, { baselineError, writeError, failOnRegression })
+    const verdict = runVerdict(report, { baselineError, writeError, failOnRegression, interrupted })
     this.print(report, notes, verdict)
     this.appendStepSummary(report, verdict)
     if (baselineError) {
@@ -125,7 +157,8 @@ export class PerfReporter implements Reporter {
     // Vitest sets the exit code from the tests alone: a scenario slower than its baseline, a
     // baseline that could not be read or a report CI will not find are the reporter's to fail.
     if (verdict.reasons.length === 0) return
-    process.exitCode = 1
+    // An interrupted run exits as Vitest says (130 for SIGINT); any other reason fails it.
+    if (!interrupted) process.exitCode = 1
     // Without the summary table, its totals line cannot say why the run failed.
     if (!this.options.console) this.error(`vitest-perf: ${failureSentence(verdict)}`)
   }

@@ -22,6 +22,8 @@ export interface RunProblems {
   writeError?: string | null
   /** A regressed scenario fails the run. Default true. */
   failOnRegression?: boolean
+  /** The signal that cut the run short, when one did. */
+  interrupted?: string | null
 }
 
 /**
@@ -49,6 +51,9 @@ export function runVerdict(report: PerfReport, problems: RunProblems = {}): RunV
       `${unasserted} scenario${unasserted === 1 ? '' : 's'} missed an objective its passing test ` +
         'did not assert',
     )
+  }
+  if (problems.interrupted) {
+    reasons.push(`the run was interrupted (${problems.interrupted}) before every test had run`)
   }
   if (problems.baselineError) reasons.push('the baseline could not be read')
   if (problems.writeError) reasons.push('the report could not be written')

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
@@ -97,5 +97,35 @@ test('a passing test whose scenario missed a recorded objective fails the run, s
   expect(run.stdout).toMatch(/Tests {2}1 passed \| 3 skipped/)
   expect(run.stdout).toContain(
     'FAIL 2 scenarios, 1 passed, 1 failed, 3 tests skipped; the run fails because 1 scenario missed an objective its passing test did not assert',
+  )
+})
+
+test('Ctrl-C in the middle of a run writes the report of what finished, saying it was cut short', {
+  retry: 2,
+  timeout: 60_000,
+}, async () => {
+  const out = join(dir, 'interrupted')
+  const mark = join(dir, 'running')
+  const run = await runFixture(
+    [],
+    { FIXTURE_OUT: out, FIXTURE_INCLUDE: '*.interrupt.ts', FIXTURE_MARK: mark, NO_COLOR: '1' },
+    child => {
+      // Once the second test runs, the first one's result has been sent to the reporter.
+      const poll = setInterval(() => {
+        if (!existsSync(mark)) return
+        clearInterval(poll)
+        setTimeout(() => child.kill('SIGINT'), 1500)
+      }, 50)
+      child.on('close', () => clearInterval(poll))
+    },
+  )
+  expect(run.code).toBe(130)
+  const report = readReport(join(out, 'perf-report.json'))
+  expect(report.scenarios.map(s => s.label)).toEqual(['GET /items'])
+  expect(run.stdout).toContain(
+    'the run fails because the run was interrupted (SIGINT) before every test had run',
+  )
+  expect(readFileSync(join(out, 'perf-report.html'), 'utf8')).toContain(
+    '<span class="verdict fail" id="verdict">FAIL</span>',
   )
 })

@@ -1,5 +1,5 @@
 // Runs Vitest as a child process on the reporter's fixture project.
-import { spawn } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { PerfReport } from '../../src/types.js'
@@ -14,8 +14,15 @@ export interface VitestRun {
   stderr: string
 }
 
-/** `vitest run --config <fixture> ...args` with `env` added; the parent's Vitest variables removed. */
-export function runFixture(args: string[], env: Record<string, string>): Promise<VitestRun> {
+/**
+ * `vitest run --config <fixture> ...args` with `env` added; the parent's Vitest variables
+ * removed. `control` gets the child as it starts (to signal it, say).
+ */
+export function runFixture(
+  args: string[],
+  env: Record<string, string>,
+  control?: (child: ChildProcess) => void,
+): Promise<VitestRun> {
   const clean: NodeJS.ProcessEnv = {}
   for (const [key, value] of Object.entries(process.env)) {
     // The parent is itself a Vitest worker: its variables would make the child think so too.
@@ -29,6 +36,7 @@ export function runFixture(args: string[], env: Record<string, string>): Promise
       env: { ...clean, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
+    control?.(child)
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', chunk => {
