@@ -1,5 +1,6 @@
 import type { MatcherState, RunnerTestCase } from 'vitest'
 import { recordCompliance, runningOwner } from '../harness/attach.js'
+import { closestName } from '../load/suggest.js'
 import type { ComplianceRow } from '../types.js'
 
 /** The matcher context as Vitest 4.1 passes it: `task` is the test the assertion runs in. */
@@ -61,6 +62,10 @@ export function latencyOption(options: unknown): 'corrected' | 'raw' | string {
   if (options === undefined) return 'corrected'
   if (typeof options !== 'object' || options === null) {
     return `options must be an object like { latency: 'raw' }, received ${typeof options}`
+  }
+  const unknown = Object.keys(options).find(key => key !== 'latency')
+  if (unknown !== undefined) {
+    return `options.${unknown} is not an option; ${closestName(unknown, ['latency']) ? 'did you mean latency? ' : ''}allowed: latency`
   }
   const latency = (options as { latency?: unknown }).latency ?? 'corrected'
   if (latency !== 'corrected' && latency !== 'raw') {

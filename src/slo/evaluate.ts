@@ -1,4 +1,5 @@
-import { describe, PerfConfigError } from '../errors.js'
+import { describe, invalidOption, PerfConfigError } from '../errors.js'
+import { closestName } from '../load/suggest.js'
 import { responsesOf } from '../stats/result.js'
 import type { ComplianceRow, LatencySummary, LoadResult } from '../types.js'
 import {
@@ -52,6 +53,8 @@ export function answered(result: EvaluableResult): number | null {
 export type ObjectivesInput = Objectives | Record<string, ObjectiveRowInput> | ObjectiveRowInput
 
 /** Options of `evaluate`. */
+const EVALUATE_KEYS: readonly string[] = ['latency', 'label']
+
 export interface EvaluateOptions {
   /**
    * Which latency judges an open-model run: `corrected` (default) measures from each
@@ -76,6 +79,17 @@ export function evaluate(
   objectives: ObjectivesInput,
   options: EvaluateOptions = {},
 ): ComplianceRow[] {
+  if (typeof options !== 'object' || options === null) {
+    throw invalidOption('options', options, "allowed: an object like { latency: 'raw' }")
+  }
+  const unknown = Object.keys(options).find(key => !EVALUATE_KEYS.includes(key))
+  if (unknown !== undefined) {
+    const guess = closestName(unknown, EVALUATE_KEYS)
+    throw new PerfConfigError(
+      unknown,
+      `${unknown}: unknown option; ${guess ? `did you mean ${guess}? ` : ''}allowed: ${EVALUATE_KEYS.join(', ')}`,
+    )
+  }
   const latencyMode = options.latency ?? 'corrected'
   if (latencyMode !== 'corrected' && latencyMode !== 'raw') {
     throw new PerfConfigError(

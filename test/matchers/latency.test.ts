@@ -136,6 +136,15 @@ describe('bad input fails the assertion with a clear message', () => {
     expect(
       failure(() => expect(result).toMeetP95(10, { latency: 'fast' as unknown as 'raw' })),
     ).toMatch(/options.latency must be 'corrected' or 'raw', received "fast"/)
+    // A misspelt option is not quietly judged on corrected latency.
+    expect(failure(() => expect(result).toMeetP95(10, { latncy: 'raw' } as never))).toBe(
+      'toMeetP95: options.latncy is not an option; did you mean latency? allowed: latency',
+    )
+    expect(
+      failure(() => expect(result).toMeetObjectives({ p95: 10 }, { latncy: 'raw' } as never)),
+    ).toBe(
+      'toMeetObjectives: options.latncy is not an option; did you mean latency? allowed: latency',
+    )
   })
 })
 

@@ -153,4 +153,13 @@ describe('evaluate', () => {
       /latency: got "fast"; allowed: 'corrected' or 'raw'/,
     )
   })
+
+  it('rejects a misspelt option, or options that are not an object', () => {
+    expect(() => evaluate(makeResult(), { p95: 1 }, { latncy: 'raw' } as never)).toThrow(
+      'latncy: unknown option; did you mean latency? allowed: latency, label',
+    )
+    expect(() => evaluate(makeResult(), { p95: 1 }, 'raw' as never)).toThrow(
+      `options: got "raw"; allowed: an object like { latency: 'raw' }`,
+    )
+  })
 })
