@@ -2,6 +2,7 @@ import type { RunnerTestCase } from 'vitest'
 import { type Duration, parseDuration } from '../config/duration.js'
 import { describe, invalidOption, PerfConfigError } from '../errors.js'
 import { validateScenario } from '../load/index.js'
+import { closestName } from '../load/suggest.js'
 import type { ObjectivesInput } from '../slo/evaluate.js'
 import { evaluate, resolveObjectiveRow } from '../slo/evaluate.js'
 import { formatMs, formatRate, formatWithUnit } from '../slo/format.js'
@@ -252,6 +253,31 @@ function droppedRow(result: LoadResult, maxDroppedPct: number): ComplianceRow {
   }
 }
 
+const CAPACITY_KEYS = [
+  'scenario',
+  'objectives',
+  'from',
+  'to',
+  'step',
+  'bisect',
+  'stepDuration',
+  'maxDroppedPct',
+  'latency',
+  'onStep',
+]
+
+/** A key the options do not have is refused with the nearest name, before anything runs. */
+function rejectUnknown(options: object, known: readonly string[], prefix: string): void {
+  const unknown = Object.keys(options).find(key => !known.includes(key))
+  if (unknown === undefined) return
+  const guess = closestName(unknown, known)
+  throw new PerfConfigError(
+    `${prefix}${unknown}`,
+    `${prefix}${unknown}: unknown option; ${guess ? `did you mean ${guess}? ` : ''}` +
+      `allowed: ${known.join(', ')}`,
+  )
+}
+
 function validateCapacity(options: CapacityOptions): Plan {
   if (typeof options !== 'object' || options === null) {
     throw invalidOption(
@@ -260,10 +286,12 @@ function validateCapacity(options: CapacityOptions): Plan {
       'expected { scenario, objectives, from, to, step | bisect }',
     )
   }
+  rejectUnknown(options, CAPACITY_KEYS, '')
   const { scenario, objectives, from, to, step, bisect } = options
   if (typeof scenario !== 'object' || scenario === null) {
     throw invalidOption('scenario', scenario, 'expected the scenario to run at each rate')
   }
+  if (typeof bisect === 'object' && bisect !== null) rejectUnknown(bisect, ['precision'], 'bisect.')
   for (const key of ['rate', 'stages'] as const) {
     if ((scenario as LoadOptions)[key] !== undefined) {
       throw invalidOption(
@@ -300,9 +328,16 @@ function validateCapacity(options: CapacityOptions): Plan {
 
   const stepMs = parseDuration(options.stepDuration ?? scenario.duration ?? 10_000, 'stepDuration')
   if (stepMs <= 0) throw invalidOption('stepDuration', options.stepDuration, 'must be > 0')
-  // The engine's own checks, at the first rate, so a bad scenario fails before any request.
+  // The engine's own checks, at the first rate, so a bad scenario fails before any request;
+  // named as the user wrote them, under `scenario.`.
   const { host: _host, duration: _duration, iterations: _iterations, ...engine } = scenario
-  const { label } = validateScenario({ ...engine, rate: from, duration: stepMs })
+  let label: string
+  try {
+    label = validateScenario({ ...engine, rate: from, duration: stepMs }).label
+  } catch (error) {
+    if (!(error instanceof PerfConfigError)) throw error
+    throw new PerfConfigError(`scenario.${error.option}`, `scenario.${error.message}`)
+  }
   const maxDroppedPct = options.maxDroppedPct ?? 1
   if (typeof maxDroppedPct !== 'number' || !(maxDroppedPct >= 0 && maxDroppedPct <= 100)) {
     throw invalidOption('maxDroppedPct', maxDroppedPct, 'allowed: a percent from 0 to 100')

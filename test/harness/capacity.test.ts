@@ -182,7 +182,23 @@ describe('findCapacity', () => {
     [
       'a bad scenario option',
       { step: 10, scenario: { url: 'http://127.0.0.1:9/', maxInFlight: -1 } },
-      /maxInFlight/,
+      /^scenario\.maxInFlight: /,
+    ],
+    [
+      'a misspelt scenario option',
+      { step: 10, scenario: { url: 'http://127.0.0.1:9/', conections: 2 } },
+      /^scenario\.conections: unknown option; did you mean connections\?/,
+    ],
+    [
+      'a misspelt option',
+      { step: 10, stepDurtion: '1s' },
+      /^stepDurtion: unknown option; did you mean stepDuration\? allowed: scenario, /,
+    ],
+    ['a misspelt step', { stp: 10 }, /^stp: unknown option; did you mean step\?/],
+    [
+      'a misspelt bisect option',
+      { bisect: { precison: 5 } },
+      /^bisect\.precison: unknown option; did you mean precision\? allowed: precision$/,
     ],
     ['a bad objective', { step: 10, objectives: { p96: 1 } }, /unknown objective "p96"/],
   ])('throws PerfConfigError on %s', async (_, override, message) => {
