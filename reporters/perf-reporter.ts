@@ -1,6 +1,7 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs'
 import { relative, resolve } from 'node:path'
 import type { Reporter, TestModule, Vitest } from 'vitest/node'
+import { logger } from '../src/config/logger.js'
 import { perfTags } from '../src/harness/tags.js'
 import type { PerfReport } from '../src/types.js'
 import { buildReport, collectTests } from './collect.js'
@@ -51,6 +52,9 @@ export class PerfReporter implements Reporter {
   /** Throws `PerfConfigError` on a bad option, before any test runs. */
   constructor(options: PerfReporterOptions = {}, insights: InsightsApi = defaultInsights) {
     this.options = resolveReporterOptions(options)
+    // Creating the library's logger reports an unknown PERFORMANCE_LOG_LEVEL at the start of
+    // the run; a run that logs nothing else would never say it.
+    logger()
     this.insights = insights
     this.baselineOption = options?.baseline === undefined ? 'PERF_BASELINE' : 'baseline'
   }

@@ -129,3 +129,15 @@ test('Ctrl-C in the middle of a run writes the report of what finished, saying i
     '<span class="verdict fail" id="verdict">FAIL</span>',
   )
 })
+
+test('an unknown PERFORMANCE_LOG_LEVEL is reported at the start of a run that logs nothing else', async () => {
+  const run = await runFixture(ONE_SCENARIO, {
+    FIXTURE_OUT: join(dir, 'log-level'),
+    NO_COLOR: '1',
+    PERFORMANCE_LOG_LEVEL: 'verbose',
+  })
+  expect(run.code).toBe(0)
+  expect(run.stderr).toContain(
+    '[vitest-perf] warn PERFORMANCE_LOG_LEVEL: got "verbose"; allowed: debug, info, warn, error, silent',
+  )
+})
