@@ -1,5 +1,5 @@
-import { invalidOption, PerfConfigError } from '../src/errors.js'
-import { closestName } from '../src/load/suggest.js'
+import { invalidOption } from '../src/errors.js'
+import { rejectUnknown } from '../src/load/suggest.js'
 
 /** Options of the vitest-perf reporter, as written in `reporters: [['vitest-perf/reporter', {...}]]`. */
 export interface PerfReporterOptions {
@@ -47,14 +47,7 @@ export function resolveReporterOptions(
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw invalidOption('reporter options', options, 'allowed: an object')
   }
-  for (const key of Object.keys(options)) {
-    if (KNOWN.includes(key)) continue
-    const guess = closestName(key, KNOWN)
-    throw new PerfConfigError(
-      key,
-      `${key}: unknown option; ${guess ? `did you mean ${guess}? ` : ''}allowed: ${KNOWN.join(', ')}`,
-    )
-  }
+  rejectUnknown(options, KNOWN)
 
   const text = (name: 'outputDir' | 'title' | 'baseline') => {
     const value = options[name]

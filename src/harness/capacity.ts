@@ -2,7 +2,7 @@ import type { RunnerTestCase } from 'vitest'
 import { type Duration, parseDuration } from '../config/duration.js'
 import { describe, invalidOption, PerfConfigError } from '../errors.js'
 import { validateScenario } from '../load/index.js'
-import { closestName } from '../load/suggest.js'
+import { rejectUnknown } from '../load/suggest.js'
 import type { ObjectivesInput } from '../slo/evaluate.js'
 import { evaluate, resolveObjectiveRow } from '../slo/evaluate.js'
 import { formatMs, formatRate, formatWithUnit } from '../slo/format.js'
@@ -266,18 +266,6 @@ const CAPACITY_KEYS = [
   'onStep',
 ]
 
-/** A key the options do not have is refused with the nearest name, before anything runs. */
-function rejectUnknown(options: object, known: readonly string[], prefix: string): void {
-  const unknown = Object.keys(options).find(key => !known.includes(key))
-  if (unknown === undefined) return
-  const guess = closestName(unknown, known)
-  throw new PerfConfigError(
-    `${prefix}${unknown}`,
-    `${prefix}${unknown}: unknown option; ${guess ? `did you mean ${guess}? ` : ''}` +
-      `allowed: ${known.join(', ')}`,
-  )
-}
-
 function validateCapacity(options: CapacityOptions): Plan {
   if (typeof options !== 'object' || options === null) {
     throw invalidOption(
@@ -286,7 +274,7 @@ function validateCapacity(options: CapacityOptions): Plan {
       'expected { scenario, objectives, from, to, step | bisect }',
     )
   }
-  rejectUnknown(options, CAPACITY_KEYS, '')
+  rejectUnknown(options, CAPACITY_KEYS)
   const { scenario, objectives, from, to, step, bisect } = options
   if (typeof scenario !== 'object' || scenario === null) {
     throw invalidOption('scenario', scenario, 'expected the scenario to run at each rate')

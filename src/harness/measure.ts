@@ -4,7 +4,7 @@ import type { Duration } from '../config/duration.js'
 import { parseDuration } from '../config/duration.js'
 import { describe, invalidOption, PerfConfigError } from '../errors.js'
 import { classifyError, ERROR_KINDS } from '../load/classify.js'
-import { closestName } from '../load/suggest.js'
+import { rejectUnknown } from '../load/suggest.js'
 import { Recorder } from '../stats/recorder.js'
 import { buildResult } from '../stats/result.js'
 import type { LoadResult } from '../types.js'
@@ -199,14 +199,7 @@ function resolve(fn: unknown, options: MeasureOptions): Resolved {
   if (options === null || typeof options !== 'object') {
     throw invalidOption('options', options, 'expected an object such as { iterations: 100 }')
   }
-  for (const key of Object.keys(options)) {
-    if (KEYS.includes(key)) continue
-    const guess = closestName(key, KEYS)
-    throw new PerfConfigError(
-      key,
-      `${key}: unknown option; ${guess ? `did you mean ${guess}? ` : ''}allowed: ${KEYS.join(', ')}`,
-    )
-  }
+  rejectUnknown(options, KEYS)
   if (options.iterations !== undefined && options.duration !== undefined) {
     throw new PerfConfigError(
       'iterations',

@@ -1,7 +1,7 @@
 import type { Duration } from '../config/duration.js'
 import { parseDuration } from '../config/duration.js'
 import { invalidOption, PerfConfigError } from '../errors.js'
-import { closestName } from '../load/suggest.js'
+import { didYouMean } from '../load/suggest.js'
 import type { JudgementBasis, LevelOptions, LevelTable } from '../slo/levels.js'
 import { validateLevels } from '../slo/levels.js'
 import type { HostSample } from '../types.js'
@@ -72,10 +72,9 @@ export function resolveHostOptions(options: RecordHostOptions = {}): ResolvedHos
   }
   for (const key of Object.keys(options)) {
     if (!KNOWN.has(key)) {
-      const guess = closestName(key, [...KNOWN])
       throw new PerfConfigError(
         key,
-        `${key}: unknown host option; ${guess ? `did you mean ${guess}? ` : ''}` +
+        `${key}: unknown host option; ${didYouMean(key, [...KNOWN])}` +
           `allowed: ${[...KNOWN].join(', ')}`,
       )
     }

@@ -1,3 +1,5 @@
+import { PerfConfigError } from '../errors.js'
+
 /**
  * The known name closest to a mistyped one, when it is close enough to be a typo: at most
  * one edit for short names, two for longer ones; else the one known name it shortens (see
@@ -32,6 +34,12 @@ function extendedName(name: string, known: readonly string[]): string | undefine
   return fits.length === 1 ? fits[0] : undefined
 }
 
+/** `did you mean x? ` when a known name is near enough to `name` (`closestName`), else ''. */
+export function didYouMean(name: string, known: readonly string[]): string {
+  const guess = closestName(name, known)
+  return guess ? `did you mean ${guess}? ` : ''
+}
+
 /**
  * The only known name that the given one is with a single piece left out (`outDir` for
  * `outputDir`): a short form is several edits from its name, more than a typo, yet as plainly
@@ -63,4 +71,36 @@ export function editDistance(a: string, b: string): number {
     previous = row
   }
   return previous[b.length] as number
+}
+
+/**
+ * `<option>: unknown option; did you mean <nearest>? allowed: <listed>`: a key the options do
+ * not have, named by its full path, with the nearest of `known` when one is close enough to be
+ * a typo. `listed` is what the message lists (default `known`).
+ */
+export function unknownOption(
+  option: string,
+  key: string,
+  known: readonly string[],
+  listed: readonly string[] = known,
+): PerfConfigError {
+  return new PerfConfigError(
+    option,
+    `${option}: unknown option; ${didYouMean(key, known)}allowed: ${listed.join(', ')}`,
+  )
+}
+
+/**
+ * Throws `unknownOption` for the first key of `value` not in `known`, its path `prefix` + key
+ * (`stages[1].`, `scenario.`): a misspelt option would otherwise be ignored and its default
+ * used in silence.
+ */
+export function rejectUnknown(
+  value: object,
+  known: readonly string[],
+  prefix = '',
+  listed: readonly string[] = known,
+): void {
+  const key = Object.keys(value).find(name => !known.includes(name))
+  if (key !== undefined) throw unknownOption(`${prefix}${key}`, key, known, listed)
 }

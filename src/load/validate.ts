@@ -12,7 +12,7 @@ import type { ResultTarget } from '../types.js'
 import { redactPath, redactUrl } from './redact.js'
 import type { BaseUrl, PreparedRequest } from './request.js'
 import { parseBaseUrl, prepareRequest, requestKeyProblem, requestKeys } from './request.js'
-import { closestName } from './suggest.js'
+import { rejectUnknown, unknownOption } from './suggest.js'
 import type { Check, ProgressEntry, RequestSpec, Scenario } from './types.js'
 
 /** Defaults, in one place (the README lists the same). */
@@ -112,7 +112,7 @@ export function validateScenario(scenario: Scenario): ResolvedScenario {
       'expected an object of options such as { url, duration }',
     )
   }
-  rejectUnknown(scenario, SCENARIO_KEYS, '')
+  rejectUnknownOption(scenario, SCENARIO_KEYS, '')
 
   const open = scenario.rate !== undefined || scenario.stages !== undefined
   const model = open ? 'open' : 'closed'
@@ -252,17 +252,14 @@ export function validateScenario(scenario: Scenario): ResolvedScenario {
   return resolved
 }
 
-function rejectUnknown(value: object, known: readonly string[], prefix: string) {
-  for (const key of Object.keys(value)) {
-    if (known.includes(key)) continue
-    const option = `${prefix}${key}`
-    const guess = closestName(key, known)
-    const hint = guess ? `did you mean ${guess}? ` : ''
-    throw new PerfConfigError(
-      option,
-      `${option}: unknown option; ${hint}allowed: ${known.filter(k => k !== 'host').join(', ')}`,
-    )
-  }
+/** `rejectUnknown` for the engine: `host`, a `load()` option, is suggested but not listed. */
+function rejectUnknownOption(value: object, known: readonly string[], prefix: string) {
+  rejectUnknown(
+    value,
+    known,
+    prefix,
+    known.filter(k => k !== 'host'),
+  )
 }
 
 function optionalName(value: unknown): string | undefined {
@@ -335,11 +332,7 @@ function entryOf(
   }
   const unknown = requestKeyProblem(spec)
   if (unknown !== undefined) {
-    const guess = closestName(unknown, requestKeys)
-    throw new PerfConfigError(
-      `${where}.${unknown}`,
-      `${where}.${unknown}: unknown option; ${guess ? `did you mean ${guess}? ` : ''}allowed: ${requestKeys.join(', ')}`,
-    )
+    throw unknownOption(`${where}.${unknown}`, unknown, requestKeys)
   }
   return prepareRequest(spec as RequestSpec, defaults, base, where)
 }
@@ -439,7 +432,7 @@ function arrivalsOf(scenario: Scenario): {
         "allowed: { duration, target } like { duration: '30s', target: 100 }",
       )
     }
-    rejectUnknown(stage, ['duration', 'target'], `${where}.`)
+    rejectUnknownOption(stage, ['duration', 'target'], `${where}.`)
     if (stage.duration === undefined) {
       throw invalidOption(`${where}.duration`, undefined, "allowed: a duration above 0 like '30s'")
     }
@@ -497,7 +490,7 @@ function abortOnFailOf(
       "allowed: true, or { after, window } like { after: '10s', window: '5s' }",
     )
   }
-  rejectUnknown(value, ['after', 'window'], 'abortOnFail.')
+  rejectUnknownOption(value, ['after', 'window'], 'abortOnFail.')
   const options = value as { after?: unknown; window?: unknown }
   const windowMs = positiveDuration(options.window, 'abortOnFail.window') ?? DEFAULTS.abortWindowMs
   if (windowMs < 1000) {

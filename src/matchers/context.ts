@@ -1,6 +1,6 @@
 import type { MatcherState, RunnerTestCase } from 'vitest'
 import { recordCompliance, runningOwner } from '../harness/attach.js'
-import { closestName } from '../load/suggest.js'
+import { didYouMean } from '../load/suggest.js'
 import type { ComplianceRow } from '../types.js'
 
 /** The matcher context as Vitest 4.1 passes it: `task` is the test the assertion runs in. */
@@ -57,16 +57,24 @@ export function isBudget(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0
 }
 
+/**
+ * `options.<key> is not an option; did you mean ...? allowed: ...` for the first key of a
+ * matcher's options not in `known`, else undefined.
+ */
+export function unknownOption(options: object, known: readonly string[]): string | undefined {
+  const key = Object.keys(options).find(name => !known.includes(name))
+  if (key === undefined) return undefined
+  return `options.${key} is not an option; ${didYouMean(key, known)}allowed: ${known.join(', ')}`
+}
+
 /** Reads `{ latency: 'corrected' | 'raw' }`, or returns the failure message. */
 export function latencyOption(options: unknown): 'corrected' | 'raw' | string {
   if (options === undefined) return 'corrected'
   if (typeof options !== 'object' || options === null) {
     return `options must be an object like { latency: 'raw' }, received ${typeof options}`
   }
-  const unknown = Object.keys(options).find(key => key !== 'latency')
-  if (unknown !== undefined) {
-    return `options.${unknown} is not an option; ${closestName(unknown, ['latency']) ? 'did you mean latency? ' : ''}allowed: latency`
-  }
+  const unknown = unknownOption(options, ['latency'])
+  if (unknown !== undefined) return unknown
   const latency = (options as { latency?: unknown }).latency ?? 'corrected'
   if (latency !== 'corrected' && latency !== 'raw') {
     return `options.latency must be 'corrected' or 'raw', received ${JSON.stringify(latency)}`

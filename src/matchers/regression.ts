@@ -1,9 +1,15 @@
 import { describe } from '../errors.js'
 import type { ComparedMetric } from '../insights/index.js'
 import { compareResults, compareToBaseline } from '../insights/index.js'
-import { closestName } from '../load/suggest.js'
 import type { BaselineComparison, LoadResult } from '../types.js'
-import { badInput, guarded, isBudget, type PerfMatcherState, record } from './context.js'
+import {
+  badInput,
+  guarded,
+  isBudget,
+  type PerfMatcherState,
+  record,
+  unknownOption,
+} from './context.js'
 import { isLoadResult } from './received.js'
 
 /** Options of `toNotRegressFrom`. */
@@ -39,15 +45,8 @@ export const toNotRegressFrom = guarded(
         `toNotRegressFrom: options must be an object like { tolerance: 5 }, received ${describe(options)}`,
       )
     }
-    const unknown = Object.keys(opts).find(key => !(OPTION_KEYS as readonly string[]).includes(key))
-    if (unknown !== undefined) {
-      const guess = closestName(unknown, OPTION_KEYS)
-      return badInput(
-        this,
-        `toNotRegressFrom: options.${unknown} is not an option; ` +
-          `${guess ? `did you mean ${guess}? ` : ''}allowed: ${OPTION_KEYS.join(', ')}`,
-      )
-    }
+    const unknown = unknownOption(opts, OPTION_KEYS)
+    if (unknown !== undefined) return badInput(this, `toNotRegressFrom: ${unknown}`)
     if (opts.tolerance !== undefined && !isBudget(opts.tolerance)) {
       return badInput(
         this,

@@ -3,7 +3,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { envBaseUrl, loadEnv } from '../config/env.js'
 import { PerfConfigError } from '../errors.js'
-import { closestName } from '../load/suggest.js'
+import { didYouMean } from '../load/suggest.js'
 import { checkCustomMetrics } from './alerts/config.js'
 import { loadMonitorConfig } from './config-file.js'
 import type { Monitor } from './monitor.js'
@@ -339,11 +339,7 @@ if (isEntry()) await run(process.argv.slice(2))
 function unknownFlag(message: string): string {
   const flag = /'(-{1,2}[^'=]+)/.exec(message)?.[1] ?? ''
   const known = Object.keys(FLAGS).map(name => `--${name}`)
-  const guess = closestName(flag, known)
-  return (
-    `unknown option ${flag}; ${guess ? `did you mean ${guess}? ` : ''}` +
-    `allowed: ${known.join(', ')}`
-  )
+  return `unknown option ${flag}; ${didYouMean(flag, known)}allowed: ${known.join(', ')}`
 }
 
 /** Where the history goes, as the banner says it: Redis only once it answered at start. */

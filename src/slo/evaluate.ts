@@ -1,5 +1,5 @@
 import { describe, invalidOption, PerfConfigError } from '../errors.js'
-import { closestName } from '../load/suggest.js'
+import { rejectUnknown } from '../load/suggest.js'
 import { responsesOf } from '../stats/result.js'
 import type { ComplianceRow, LatencySummary, LoadResult } from '../types.js'
 import {
@@ -82,14 +82,7 @@ export function evaluate(
   if (typeof options !== 'object' || options === null) {
     throw invalidOption('options', options, "allowed: an object like { latency: 'raw' }")
   }
-  const unknown = Object.keys(options).find(key => !EVALUATE_KEYS.includes(key))
-  if (unknown !== undefined) {
-    const guess = closestName(unknown, EVALUATE_KEYS)
-    throw new PerfConfigError(
-      unknown,
-      `${unknown}: unknown option; ${guess ? `did you mean ${guess}? ` : ''}allowed: ${EVALUATE_KEYS.join(', ')}`,
-    )
-  }
+  rejectUnknown(options, EVALUATE_KEYS)
   const latencyMode = options.latency ?? 'corrected'
   if (latencyMode !== 'corrected' && latencyMode !== 'raw') {
     throw new PerfConfigError(

@@ -1,5 +1,5 @@
 import { describe, invalidOption, PerfConfigError } from '../../errors.js'
-import { closestName } from '../../load/suggest.js'
+import { didYouMean, rejectUnknown } from '../../load/suggest.js'
 import { validateLevels } from '../../slo/levels.js'
 import type { LevelThresholds } from '../../types.js'
 import type { NotifierSetup } from '../notifiers/create.js'
@@ -163,15 +163,7 @@ export function resolveAlertConfig(options: AlertManagerOptions = {}): AlertConf
  * typo: a misspelt option would otherwise be ignored and its default used in silence.
  */
 export function rejectUnknownKeys(value: object, known: readonly string[], at: string): void {
-  for (const key of Object.keys(value)) {
-    if (known.includes(key)) continue
-    const option = at ? `${at}.${key}` : key
-    const guess = closestName(key, known)
-    throw new PerfConfigError(
-      option,
-      `${option}: unknown option; ${guess ? `did you mean ${guess}? ` : ''}allowed: ${known.join(', ')}`,
-    )
-  }
+  rejectUnknown(value, known, at ? `${at}.` : '')
 }
 
 /**
@@ -191,11 +183,10 @@ function checkNotifiers(notifiers: unknown): void {
     const config = notifier as Record<string, unknown>
     const kind = config.kind as (typeof NOTIFIER_KINDS)[number]
     if (!NOTIFIER_KINDS.includes(kind)) {
-      const guess = typeof kind === 'string' ? closestName(kind, NOTIFIER_KINDS) : undefined
       throw invalidOption(
         `${at}.kind`,
         kind,
-        `${guess ? `did you mean ${guess}? ` : ''}allowed: ${NOTIFIER_KINDS.join(', ')}`,
+        `${typeof kind === 'string' ? didYouMean(kind, NOTIFIER_KINDS) : ''}allowed: ${NOTIFIER_KINDS.join(', ')}`,
       )
     }
     rejectUnknownKeys(config, NOTIFIER_KEYS[kind], at)
@@ -377,10 +368,4 @@ function text(value: unknown, option: string): void {
   if (typeof value !== 'string' || value.trim() === '') {
     throw invalidOption(option, value, 'allowed: a non-empty string')
   }
-}
-
-/** `did you mean x? ` when a known name is near enough to `name`, else nothing. */
-function didYouMean(name: string, known: readonly string[]): string {
-  const guess = closestName(name, known)
-  return guess ? `did you mean ${guess}? ` : ''
 }
