@@ -13,6 +13,23 @@ export class PerfConfigError extends Error {
   }
 }
 
+/**
+ * Runs `check`; a `PerfConfigError` it throws is thrown again under the name `rename` gives
+ * its option (left as it is when that is undefined), so a mistake is named where the user
+ * wrote it: `host.intervalMs` in a scenario, `SLACK_WEBHOOK_URL` for a notifier from the
+ * environment. The message, which starts with the option, keeps the rest of its words.
+ */
+export function underName<T>(check: () => T, rename: (option: string) => string | undefined): T {
+  try {
+    return check()
+  } catch (error) {
+    if (!(error instanceof PerfConfigError)) throw error
+    const option = rename(error.option)
+    if (option === undefined) throw error
+    throw new PerfConfigError(option, `${option}${error.message.slice(error.option.length)}`)
+  }
+}
+
 /** `option` must be ...: builds the usual message shape so every check reads alike. */
 export function invalidOption(option: string, value: unknown, allowed: string): PerfConfigError {
   return new PerfConfigError(option, `${option}: got ${describe(value)}; ${allowed}`)

@@ -1,6 +1,6 @@
 import type { RunnerTestCase } from 'vitest'
 import { type Duration, parseDuration } from '../config/duration.js'
-import { describe, invalidOption, PerfConfigError } from '../errors.js'
+import { describe, invalidOption, PerfConfigError, underName } from '../errors.js'
 import { validateScenario } from '../load/index.js'
 import { rejectUnknown } from '../load/suggest.js'
 import type { ObjectivesInput } from '../slo/evaluate.js'
@@ -319,13 +319,10 @@ function validateCapacity(options: CapacityOptions): Plan {
   // The engine's own checks, at the first rate, so a bad scenario fails before any request;
   // named as the user wrote them, under `scenario.`.
   const { host: _host, duration: _duration, iterations: _iterations, ...engine } = scenario
-  let label: string
-  try {
-    label = validateScenario({ ...engine, rate: from, duration: stepMs }).label
-  } catch (error) {
-    if (!(error instanceof PerfConfigError)) throw error
-    throw new PerfConfigError(`scenario.${error.option}`, `scenario.${error.message}`)
-  }
+  const { label } = underName(
+    () => validateScenario({ ...engine, rate: from, duration: stepMs }),
+    option => `scenario.${option}`,
+  )
   const maxDroppedPct = options.maxDroppedPct ?? 1
   if (typeof maxDroppedPct !== 'number' || !(maxDroppedPct >= 0 && maxDroppedPct <= 100)) {
     throw invalidOption('maxDroppedPct', maxDroppedPct, 'allowed: a percent from 0 to 100')

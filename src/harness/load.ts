@@ -1,6 +1,6 @@
 import type { RunnerTestCase } from 'vitest'
 import { logger } from '../config/logger.js'
-import { PerfConfigError } from '../errors.js'
+import { underName } from '../errors.js'
 import type { HostRecorder, RecordHostOptions } from '../host/index.js'
 import { recordHost, resolveHostOptions } from '../host/index.js'
 import type { Scenario } from '../load/index.js'
@@ -63,14 +63,11 @@ export async function loadInto(
   const hostOptions = host === false ? null : host === true || host === undefined ? {} : host
   // Checked now, so a bad host option throws before anything is sent, like a bad scenario,
   // and named as the user wrote it in the scenario: `host.intervalMs`.
-  if (hostOptions) {
-    try {
-      resolveHostOptions(hostOptions)
-    } catch (error) {
-      if (!(error instanceof PerfConfigError)) throw error
-      throw new PerfConfigError(`host.${error.option}`, `host.${error.message}`)
-    }
-  }
+  if (hostOptions)
+    underName(
+      () => resolveHostOptions(hostOptions),
+      option => `host.${option}`,
+    )
   const recorder = hostOptions ? recordAfterWarmup(hostOptions, warmupMs) : null
   const deadline = test ? stopBeforeTimeout(test) : null
 

@@ -1,5 +1,5 @@
 import { loadEnv } from '../../config/env.js'
-import { invalidOption, PerfConfigError } from '../../errors.js'
+import { invalidOption, underName } from '../../errors.js'
 import { SEVERITIES } from '../alerts/types.js'
 import type { AlertSeverity, NotifierConfig } from '../types.js'
 import { createPagerDutyNotifier } from './pagerduty.js'
@@ -19,15 +19,10 @@ const envNames = new WeakMap<NotifierSetup, Record<string, string>>()
 /** Builds one notifier from its config; throws `PerfConfigError` on a bad config. */
 export function createNotifier(config: NotifierSetup): Notifier {
   const names = envNames.get(config)
-  if (names === undefined) return build(config)
-  try {
-    return build(config)
-  } catch (error) {
-    if (!(error instanceof PerfConfigError)) throw error
-    const name = names[error.option]
-    if (name === undefined) throw error
-    throw renamed(error, name)
-  }
+  return underName(
+    () => build(config),
+    option => names?.[option],
+  )
 }
 
 /**
@@ -36,17 +31,10 @@ export function createNotifier(config: NotifierSetup): Notifier {
  * holds nothing open until it first sends, so the one built here is simply dropped.
  */
 export function checkNotifier(config: NotifierSetup, at: string): void {
-  try {
-    build(config)
-  } catch (error) {
-    if (!(error instanceof PerfConfigError)) throw error
-    throw renamed(error, `${at}.${error.option}`)
-  }
-}
-
-/** The same mistake under another name; the message starts with the option it names. */
-function renamed(error: PerfConfigError, option: string): PerfConfigError {
-  return new PerfConfigError(option, `${option}${error.message.slice(error.option.length)}`)
+  underName(
+    () => build(config),
+    option => `${at}.${option}`,
+  )
 }
 
 function build(config: NotifierSetup): Notifier {
