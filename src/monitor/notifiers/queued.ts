@@ -155,11 +155,10 @@ export class QueuedNotifier implements Notifier {
    */
   #next(): AlertNotification | undefined {
     if (this.#queue.length === 0) return undefined
-    let worst = 0
-    for (let index = 1; index < this.#queue.length; index += 1) {
-      if (rankOf(this.#queue[index]!) < rankOf(this.#queue[worst]!)) worst = index
-    }
-    return this.#queue.splice(worst, 1)[0]
+    return this.#queue.splice(
+      firstWhere(this.#queue, (a, b) => rankOf(a) < rankOf(b)),
+      1,
+    )[0]
   }
 
   /** One event: the first attempt plus up to `retries` more. */
@@ -282,11 +281,19 @@ function rankOf(event: AlertNotification): number {
 
 /** The index of the oldest of the least severe events (the one a full queue drops). */
 function leastSevere(queue: readonly AlertNotification[]): number {
-  let least = 0
+  return firstWhere(queue, (a, b) => rankOf(a) > rankOf(b))
+}
+
+/** The index of the earliest event that no other event `beats`; 0 for an empty queue. */
+function firstWhere(
+  queue: readonly AlertNotification[],
+  beats: (a: AlertNotification, b: AlertNotification) => boolean,
+): number {
+  let best = 0
   for (let index = 1; index < queue.length; index += 1) {
-    if (rankOf(queue[index]!) > rankOf(queue[least]!)) least = index
+    if (beats(queue[index]!, queue[best]!)) best = index
   }
-  return least
+  return best
 }
 
 function validateOptions(options: NotifierOptions): Required<Omit<NotifierOptions, 'name'>> {
