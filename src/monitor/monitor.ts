@@ -78,6 +78,7 @@ class LiveMonitor implements Monitor {
   private starting: Promise<string> | null = null
   private stopping: Promise<void> | null = null
   private cachedPage: string | null = null
+  private alertsSaveQueued = false
 
   constructor(options: ResolvedMonitorOptions, parts: MonitorParts) {
     this.options = options
@@ -217,13 +218,26 @@ class LiveMonitor implements Monitor {
     if (this.options.redisUrl && this.alerts?.saved) this.history.saveAlerts(this.alerts.saved())
   }
 
+  /**
+   * `saveAlerts` once the interval's events have all been emitted: they come one after another
+   * in one evaluation, and the state after the last is the one to keep, in one write.
+   */
+  private saveAlertsSoon(): void {
+    if (this.alertsSaveQueued) return
+    this.alertsSaveQueued = true
+    queueMicrotask(() => {
+      this.alertsSaveQueued = false
+      this.saveAlerts()
+    })
+  }
+
   private restoreAlerts(saved: unknown): void {
     const taken = this.alerts?.restore?.(saved) ?? 0
     if (taken) logger().info('monitor: alerts firing before the restart taken back', { taken })
   }
 
   private emit(message: MonitorMessage): void {
-    if (message.type === 'alert_fired' || message.type === 'alert_resolved') this.saveAlerts()
+    if (message.type === 'alert_fired' || message.type === 'alert_resolved') this.saveAlertsSoon()
     this.server.broadcast(message)
     for (const listener of this.listeners) {
       try {
