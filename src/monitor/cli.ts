@@ -9,11 +9,10 @@ import { loadMonitorConfig } from './config-file.js'
 import type { Monitor } from './monitor.js'
 import { createMonitor } from './monitor.js'
 import {
-  MAX_INTERVAL_MS,
+  intervalSeconds,
   MONITOR_DEFAULTS,
   monitorEnv,
-  PLAIN_DECIMAL,
-  PORT,
+  portNumber,
   resolveMonitorOptions,
 } from './options.js'
 import { SERVICE_ENDPOINTS } from './service-endpoints.js'
@@ -96,9 +95,11 @@ export async function main(
     // Left to resolveMonitorOptions, which reads it, so a PERF_BASE_URL that is not a URL is
     // named as such, and only when an endpoint needs it.
     if (envBaseUrl() !== undefined) delete options.baseUrl
-    if (flags.port !== undefined) options.port = portFlag(flags.port)
+    if (flags.port !== undefined)
+      options.port = portNumber(flags.port, '--port', ' (0 picks a free one)')
     if (flags.host !== undefined) options.host = flags.host
-    if (flags.interval !== undefined) options.intervalMs = intervalFlag(flags.interval)
+    if (flags.interval !== undefined)
+      options.intervalMs = intervalSeconds(flags.interval, '--interval')
     if (flags['base-url'] !== undefined) options.baseUrl = flags['base-url']
     portFrom = portSource(flags.port, fromEnv.port, config.port, flags.config)
     // Without endpoints the service's four are probed; they are filled in before the check,
@@ -296,31 +297,6 @@ function portSource(
     `it is the default, ${MONITOR_DEFAULTS.port}; set port in the config, MONITOR_PORT or ` +
     `--port ${free}`
   )
-}
-
-/** `--port` in decimal digits (`Number` would read `0x10` as port 16), 0 to 65535. */
-function portFlag(value: string): number {
-  const port = Number(value)
-  if (!PORT.test(value) || port > 65_535) {
-    throw new PerfConfigError(
-      '--port',
-      `--port: got ${JSON.stringify(value)}; expected an integer from 0 to 65535 (0 picks a free one)`,
-    )
-  }
-  return port
-}
-
-/** `--interval` in seconds, a plain decimal bounded like `MONITORING_INTERVAL`; returns ms. */
-function intervalFlag(value: string): number {
-  const seconds = Number(value)
-  const max = MAX_INTERVAL_MS / 1000
-  if (!PLAIN_DECIMAL.test(value) || !(seconds >= 0.05 && seconds <= max)) {
-    throw new PerfConfigError(
-      '--interval',
-      `--interval: got ${JSON.stringify(value)}; expected seconds, a decimal number from 0.05 to ${max} (24 h)`,
-    )
-  }
-  return Math.round(seconds * 1000)
 }
 
 function isEntry(): boolean {

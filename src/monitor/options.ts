@@ -39,7 +39,7 @@ const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']
  */
 export const PLAIN_DECIMAL = /^(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$/
 /** A port as a person writes one: decimal digits. */
-export const PORT = /^\d+$/
+const PORT = /^\d+$/
 
 /** The longest interval and probe timeout: 24 hours, in ms (both end up in timers). */
 export const MAX_INTERVAL_MS = MAX_TIMER_MS
@@ -227,9 +227,11 @@ export interface MonitorEnv {
 export function monitorEnv(env: NodeJS.ProcessEnv = process.env): MonitorEnv {
   if (env === process.env) loadEnv()
   const read: MonitorEnv = {}
-  const interval = envInterval(env.MONITORING_INTERVAL)
+  const seconds = env.MONITORING_INTERVAL?.trim()
+  const interval = seconds ? intervalSeconds(seconds, 'MONITORING_INTERVAL') : undefined
   if (interval !== undefined) read.intervalMs = interval
-  const port = envPort(env.MONITOR_PORT)
+  const portText = env.MONITOR_PORT?.trim()
+  const port = portText ? portNumber(portText, 'MONITOR_PORT') : undefined
   if (port !== undefined) read.port = port
   const host = env.MONITOR_HOST?.trim()
   if (host) read.host = host
@@ -259,20 +261,18 @@ function resolveInterval(value: number | undefined): number | undefined {
   return value
 }
 
-/** `MONITORING_INTERVAL` in seconds, a plain decimal; returns ms, undefined when unset. */
-function envInterval(envSeconds: string | undefined): number | undefined {
-  if (envSeconds === undefined || envSeconds.trim() === '') return undefined
-  const seconds = Number(envSeconds)
-  if (
-    !PLAIN_DECIMAL.test(envSeconds.trim()) ||
-    !Number.isFinite(seconds) ||
-    seconds < 0.05 ||
-    seconds > MAX_INTERVAL_MS / 1000
-  ) {
+/**
+ * An interval written in seconds, a plain decimal from 0.05 to 24 h (`MONITORING_INTERVAL`,
+ * `--interval`); returns ms. Throws `PerfConfigError` naming `option`.
+ */
+export function intervalSeconds(text: string, option: string): number {
+  const seconds = Number(text)
+  const max = MAX_INTERVAL_MS / 1000
+  if (!PLAIN_DECIMAL.test(text) || !(seconds >= 0.05 && seconds <= max)) {
     throw invalidOption(
-      'MONITORING_INTERVAL',
-      envSeconds,
-      `expected seconds, a decimal number from 0.05 to ${MAX_INTERVAL_MS / 1000} (24 h)`,
+      option,
+      text,
+      `expected seconds, a decimal number from 0.05 to ${max} (24 h)`,
     )
   }
   return Math.round(seconds * 1000)
@@ -555,12 +555,14 @@ function isHttpUrl(value: unknown): value is string {
   }
 }
 
-/** `MONITOR_PORT`: decimal digits only, since `Number` also reads `0x10` (port 16). */
-function envPort(value: string | undefined): number | undefined {
-  if (value === undefined || value.trim() === '') return undefined
-  const port = Number(value)
-  if (!PORT.test(value.trim()) || port > 65_535) {
-    throw invalidOption('MONITOR_PORT', value, 'expected an integer from 0 to 65535')
+/**
+ * A port written in decimal digits, 0 to 65535 (`MONITOR_PORT`, `--port`): `Number` also reads
+ * `0x10` as port 16. Throws `PerfConfigError` naming `option`, with `hint` after what is allowed.
+ */
+export function portNumber(text: string, option: string, hint = ''): number {
+  const port = Number(text)
+  if (!PORT.test(text) || port > 65_535) {
+    throw invalidOption(option, text, `expected an integer from 0 to 65535${hint}`)
   }
   return port
 }

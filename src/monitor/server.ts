@@ -5,7 +5,7 @@ import Fastify from 'fastify'
 import type { WebSocket } from 'ws'
 import { logger } from '../config/logger.js'
 import { unitOf } from './analysis.js'
-import { isLoopback } from './options.js'
+import { isLoopback, PLAIN_DECIMAL } from './options.js'
 import { renderPrometheus } from './prometheus.js'
 import type {
   Alert,
@@ -78,9 +78,6 @@ const ALLOWED: Record<string, string> = {
   horizon_minutes: HORIZON.allowed,
   token: 'the monitor token',
 }
-
-/** A plain decimal number, as a person writes one in a query string: no sign, hex or words. */
-const DECIMAL = /^(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$/
 
 const tokenProperty = { token: { type: 'string' } }
 
@@ -474,7 +471,7 @@ class QueryError extends Error {
 function numberParameter(text: string | undefined, parameter: NumberParameter): number {
   if (text === undefined) return parameter.fallback
   const value = Number(text)
-  if (DECIMAL.test(text) && Number.isFinite(value) && value > 0 && value <= parameter.max) {
+  if (PLAIN_DECIMAL.test(text) && Number.isFinite(value) && value > 0 && value <= parameter.max) {
     return value
   }
   const got = text === '' ? 'an empty value' : JSON.stringify(text)
